@@ -1,0 +1,57 @@
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "pktscope/capture.hpp"
+
+namespace pktscope {
+
+pcap_writer::pcap_writer(const std::string& path, int linktype, int snaplen) : path_(path) {
+    // A dead handle with nanosecond precision makes pcap_dump_open write the 0xa1b23c4d magic.
+    dead_ = pcap_open_dead_with_tstamp_precision(linktype, snaplen, PCAP_TSTAMP_PRECISION_NANO);
+    if (dead_ == nullptr) throw capture_error("cannot create a pcap writer for " + path);
+    dumper_ = pcap_dump_open(dead_, path.c_str());
+    if (dumper_ == nullptr) {
+        const std::string why = pcap_geterr(dead_);
+        pcap_close(dead_);
+        dead_ = nullptr;
+        throw capture_error("cannot write " + path + ": " + why);
+    }
+}
+
+pcap_writer::pcap_writer(pcap_writer&& other) noexcept { *this = std::move(other); }
+
+pcap_writer& pcap_writer::operator=(pcap_writer&& other) noexcept {
+    if (this != &other) {
+        if (dumper_ != nullptr) pcap_dump_close(dumper_);
+        if (dead_ != nullptr) pcap_close(dead_);
+        dead_ = std::exchange(other.dead_, nullptr);
+        dumper_ = std::exchange(other.dumper_, nullptr);
+        path_ = std::move(other.path_);
+    }
+    return *this;
+}
+
+pcap_writer::~pcap_writer() {
+    if (dumper_ != nullptr) pcap_dump_close(dumper_);
+    if (dead_ != nullptr) pcap_close(dead_);
+}
+
+void pcap_writer::write(const frame& f) {
+    pcap_pkthdr header{};
+    header.ts.tv_sec = static_cast<time_t>(f.ts_ns / 1'000'000'000);
+    header.ts.tv_usec = static_cast<suseconds_t>(f.ts_ns % 1'000'000'000);  // nanoseconds here
+    header.caplen = f.caplen;
+    header.len = f.wirelen;
+    pcap_dump(reinterpret_cast<u_char*>(dumper_), &header,
+              reinterpret_cast<const u_char*>(f.data.data()));
+}
+
+void pcap_writer::flush() {
+    if (pcap_dump_flush(dumper_) != 0)
+        throw capture_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+}  // namespace pktscope

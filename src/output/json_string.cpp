@@ -1,0 +1,25 @@
+#include "pktscope/output.hpp"
+
+namespace pktscope {
+
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(ch);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out.push_back(ch);
+        } else {
+            // Controls, DEL and every non-ASCII byte: our strings are already escaped text,
+            // so a raw high byte here would be a bug upstream; keep the stream valid anyway.
+            const char esc[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            out.append(std::string_view(esc, sizeof esc));
+        }
+    }
+    out.push_back('"');
+}
+
+}  // namespace pktscope

@@ -1,0 +1,46 @@
+#include "signals.hpp"
+
+#include <csignal>
+#include <ctime>
+
+namespace pktscope::tools {
+namespace {
+
+sigset_t watched_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
+    return set;
+}
+
+}  // namespace
+
+signal_watcher::signal_watcher() {
+    const sigset_t set = watched_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    thread_ = std::thread([this] { run(); });
+}
+
+signal_watcher::~signal_watcher() {
+    quit_ = true;
+    thread_.join();
+    // Leave the signals blocked: pending ones must not kill us during the final flush.
+}
+
+void signal_watcher::run() {
+    const sigset_t set = watched_signals();
+    const timespec tick{0, 100'000'000};
+    while (!quit_) {
+        const int sig = sigtimedwait(&set, nullptr, &tick);
+        if (sig == SIGUSR1) {
+            stats_ = true;
+        } else if (sig == SIGINT || sig == SIGTERM) {
+            stop_ = true;
+            if (pcap_source* s = source_.load()) s->break_loop();
+        }
+    }
+}
+
+}  // namespace pktscope::tools
