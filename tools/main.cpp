@@ -22,6 +22,11 @@ int main(int argc, char** argv) {
         "Run `pktscope <command> --help` for the options of each command.");
     int exit_code = 0;
     pktscope::tools::add_sniff_command(app, exit_code);
+    pktscope::tools::add_handshakes_command(app, exit_code);
+    pktscope::tools::add_dns_command(app, exit_code);
+    pktscope::tools::add_route_command(app, exit_code);
+    pktscope::tools::add_echo_server_command(app, exit_code);
+    pktscope::tools::add_echo_client_command(app, exit_code);
 
     try {
         app.parse(argc, argv);
