@@ -5,7 +5,7 @@ pktscope_packages=(
   build-essential cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev
   libpcap-dev libtins-dev libcli11-dev libfmt-dev libnl-3-dev libnl-route-3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
-  tshark tcpdump dnsmasq-base dnsutils iproute2 nftables socat ncat procps
+  tshark tcpdump dnsmasq-base dnsutils iproute2 iputils-ping ethtool nftables socat ncat procps
 )
 
 ensure_packages() {
