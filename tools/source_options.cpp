@@ -32,7 +32,15 @@ void add_source_options(CLI::App* cmd, source_options& o) {
 pcap_source open_source(const source_options& o) {
     if (o.read_path.empty() == o.interface.empty())
         throw capture_error("give exactly one of -r FILE or -i INTERFACE");
-    if (!o.read_path.empty()) return pcap_source::open_file(o.read_path, o.filter());
+    if (!o.read_path.empty()) {
+        pcap_source source = pcap_source::open_file(o.read_path, o.filter());
+        if (!linktype_supported(source.linktype()))
+            throw capture_error(o.read_path + ": link type " + linktype_name(source.linktype()) + " (" +
+                                std::to_string(source.linktype()) +
+                                ") is not decoded by pktscope (supported: EN10MB, LINUX_SLL, "
+                                "LINUX_SLL2, NULL, LOOP, RAW, IPV4, IPV6)");
+        return source;
+    }
     live_options live;
     live.device = o.interface;
     live.snaplen = o.snaplen;
