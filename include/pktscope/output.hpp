@@ -72,6 +72,10 @@ struct capture_summary {
     std::uint64_t bytes = 0;  ///< sum of wire lengths
     anomaly_counters anomalies;
     std::optional<capture_stats> stats;
+    /// An analyzer's own totals, already rendered: one JSON member (`"name":{...}`) appended
+    /// to the `summary` record, and lines appended to the text summary (both may be empty).
+    std::string analyzer_json;
+    std::string analyzer_text;
 };
 
 /// Appends the closing `summary` JSON record.

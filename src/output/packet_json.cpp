@@ -375,6 +375,10 @@ void render_summary_json(fmt::memory_buffer& out, const capture_summary& s) {
         c.field("dropped_interface", s.stats->dropped_interface);
         c.close();
     }
+    if (!s.analyzer_json.empty()) {
+        out.push_back(',');
+        out.append(s.analyzer_json);
+    }
     o.close();
     out.push_back('\n');
 }
@@ -389,6 +393,7 @@ void render_summary_text(fmt::memory_buffer& out, const capture_summary& s) {
         fmt::format_to(it, "{} packets received by filter\n{} packets dropped by kernel\n"
                            "{} packets dropped by interface\n",
                        s.stats->received, s.stats->dropped_kernel, s.stats->dropped_interface);
+    out.append(s.analyzer_text);
 }
 
 }  // namespace pktscope
