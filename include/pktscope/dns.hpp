@@ -168,6 +168,10 @@ constexpr dns_edns edns_from_opt(const dns_record& opt) noexcept {
 std::optional<anomaly> format_dns_rdata(byte_span message, const dns_record& record,
                                         dns_rdata_text& out) noexcept;
 
+/// Checks the RDATA of `record` as format_dns_rdata() reads it, without producing text (the
+/// decode path's validation). Returns the anomaly (dns_bad_rdata, name anomalies) or nullopt.
+std::optional<anomaly> check_dns_rdata(byte_span message, const dns_record& record) noexcept;
+
 /// Mnemonic of a TYPE ("A", "AAAA", ...), or "" when this decoder has no name for it.
 std::string_view dns_type_name(std::uint16_t type) noexcept;
 /// Mnemonic of a CLASS ("IN", "CH", "HS", "ANY"), or "".

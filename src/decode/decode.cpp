@@ -243,14 +243,17 @@ private:
         p_.udp = *dgram;
         p_.l4_checksum.value = dgram->checksum();
         const std::size_t length = dgram->length();
+        // A first fragment carries the UDP length of the whole datagram, longer than the
+        // fragment: that is no error (the payload is then only partly here).
+        const bool length_ok =
+            length >= udp_view::header_length && (length <= l4_length || p_.fragment);
         std::size_t effective = length;
-        if (length < udp_view::header_length || length > l4_length) {
+        if (!length_ok) {
             p_.anomalies.add(anomaly::bad_udp_length);
             effective = length < udp_view::header_length ? udp_view::header_length : l4_length;
         }
         p_.payload = clamp_subspan(l4, udp_view::header_length, effective - udp_view::header_length);
         p_.payload_length = static_cast<std::uint32_t>(effective - udp_view::header_length);
-        const bool length_ok = length >= udp_view::header_length && length <= l4_length;
         if (dgram->checksum() == 0 && p_.ipv4) {
             // RFC 768: zero means the sender computed none; stays unverified.
         } else if (length_ok && can_verify(l4, static_cast<std::uint32_t>(length))) {

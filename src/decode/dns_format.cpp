@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <type_traits>
 
 #include "pktscope/address.hpp"
 #include "pktscope/dns.hpp"
@@ -6,7 +7,15 @@
 namespace pktscope {
 namespace {
 
-void append_number(dns_rdata_text& out, std::uint64_t value) noexcept {
+// Swallows text: one walk over RDATA serves both formatting it and merely checking it (on
+// the decode path, where nothing is printed).
+struct no_text {
+    void push_back(char) noexcept {}
+    void append(std::string_view) noexcept {}
+};
+
+template <class Out>
+void append_number(Out& out, std::uint64_t value) noexcept {
     char digits[24];
     int n = 0;
     do {
@@ -17,15 +26,21 @@ void append_number(dns_rdata_text& out, std::uint64_t value) noexcept {
 }
 
 // Appends the name at `offset`; returns the offset past it or the anomaly.
-result<std::size_t> append_name(dns_rdata_text& out, byte_span msg, std::size_t offset) noexcept {
-    dns_name_text name;
-    const auto end = read_dns_name(msg, offset, &name);
-    if (end) out.append(name.view());
-    return end;
+template <class Out>
+result<std::size_t> append_name(Out& out, byte_span msg, std::size_t offset) noexcept {
+    if constexpr (std::is_same_v<Out, no_text>) {
+        return read_dns_name(msg, offset, nullptr);
+    } else {
+        dns_name_text name;
+        const auto end = read_dns_name(msg, offset, &name);
+        if (end) out.append(name.view());
+        return end;
+    }
 }
 
 // Appends one <character-string> (RFC 1035 3.3) quoted as dig prints it.
-void append_character_string(dns_rdata_text& out, byte_span bytes) noexcept {
+template <class Out>
+void append_character_string(Out& out, byte_span bytes) noexcept {
     out.push_back('"');
     for (std::byte b : bytes) {
         const auto c = static_cast<unsigned char>(b);
@@ -44,7 +59,8 @@ void append_character_string(dns_rdata_text& out, byte_span bytes) noexcept {
     out.push_back('"');
 }
 
-void append_hex(dns_rdata_text& out, byte_span bytes) noexcept {
+template <class Out>
+void append_hex(Out& out, byte_span bytes) noexcept {
     static constexpr char hex[] = "0123456789ABCDEF";
     for (std::byte b : bytes) {
         out.push_back(hex[static_cast<unsigned>(b) >> 4]);
@@ -53,7 +69,8 @@ void append_hex(dns_rdata_text& out, byte_span bytes) noexcept {
 }
 
 // A name inside RDATA must end inside the RDATA.
-std::optional<anomaly> name_in_rdata(dns_rdata_text& out, byte_span msg, std::size_t offset,
+template <class Out>
+std::optional<anomaly> name_in_rdata(Out& out, byte_span msg, std::size_t offset,
                                      std::size_t rdata_end, std::size_t* next = nullptr) noexcept {
     const auto end = append_name(out, msg, offset);
     if (!end) return end.error();
@@ -62,10 +79,8 @@ std::optional<anomaly> name_in_rdata(dns_rdata_text& out, byte_span msg, std::si
     return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<anomaly> format_dns_rdata(byte_span msg, const dns_record& r,
-                                        dns_rdata_text& out) noexcept {
+template <class Out>
+std::optional<anomaly> rdata_to(byte_span msg, const dns_record& r, Out& out) noexcept {
     const std::size_t start = r.rdata_offset;
     const std::size_t len = r.rdata_length;
     const std::size_t end = start + len;
@@ -143,6 +158,20 @@ std::optional<anomaly> format_dns_rdata(byte_span msg, const dns_record& r,
             }
             return std::nullopt;
     }
+}
+
+}  // namespace
+
+std::optional<anomaly> format_dns_rdata(byte_span msg, const dns_record& r,
+                                        dns_rdata_text& out) noexcept {
+    return rdata_to(msg, r, out);
+}
+
+std::optional<anomaly> check_dns_rdata(byte_span msg, const dns_record& r) noexcept {
+    // RFC 2136 2.4/2.5: UPDATE prerequisites and deletions carry class ANY and no RDATA.
+    if (r.rdata_length == 0 && r.rrclass == 255) return std::nullopt;
+    no_text sink;
+    return rdata_to(msg, r, sink);
 }
 
 std::string_view dns_type_name(std::uint16_t type) noexcept {

@@ -120,6 +120,7 @@ dns_info inspect_dns(dns_message message, anomaly_set& anomalies) noexcept {
     dns_record r;
     while (walker.next_record(r)) {
         ++info.records_read;
+        if (const auto bad = check_dns_rdata(message.bytes(), r)) anomalies.add(*bad);
         if (r.type == dns_type::opt && r.section == dns_section::additional && !info.edns)
             info.edns = edns_from_opt(r);
     }

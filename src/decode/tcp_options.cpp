@@ -35,8 +35,8 @@ tcp_options parse_tcp_options(byte_span options, anomaly_set& anomalies) noexcep
                 if (length == 2) out.sack_permitted = true;
                 else anomalies.add(anomaly::bad_tcp_option_length);
                 break;
-            case 5:  // SACK, RFC 2018 3
-                if ((length - 2) % 8 != 0) {
+            case 5:  // SACK, RFC 2018 3: 8n+2 bytes, at least one block
+                if (length < 10 || (length - 2) % 8 != 0) {
                     anomalies.add(anomaly::bad_tcp_option_length);
                     break;
                 }
