@@ -35,7 +35,10 @@ void signal_watcher::run() {
     while (!quit_) {
         const int sig = sigtimedwait(&set, nullptr, &tick);
         if (sig == SIGUSR1) {
+            // Wake a blocked read so the statistics print now, not with the next packet
+            // (an immediate-mode read can block indefinitely on an idle interface).
             stats_ = true;
+            if (pcap_source* s = source_.load()) s->break_loop();
         } else if (sig == SIGINT || sig == SIGTERM) {
             stop_ = true;
             if (pcap_source* s = source_.load()) s->break_loop();

@@ -1,5 +1,7 @@
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -12,17 +14,37 @@ namespace {
 
 constexpr std::size_t file_buffer_bytes = 1 << 20;
 
-// A permission failure gets the capability it lacks and how to grant it.
+// The running program's path, so the setcap advice can be pasted as is.
+std::string own_program_path() {
+    char buf[4096] = {};
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("$(command -v pktscope)");
+}
+
+// A permission failure gets the capability it lacks and how to grant it. An unprivileged
+// pcap_create on a missing interface also fails with PERM_DENIED (the packet socket comes
+// first), so the interface's existence is checked before blaming privileges.
 std::string privilege_hint(int status, const std::string& device, const char* detail) {
-    if (status == PCAP_ERROR_PERM_DENIED)
+    const bool exists = device == "any" || ::if_nametoindex(device.c_str()) != 0;
+    if (status == PCAP_ERROR_PERM_DENIED && exists)
         return "capture on interface " + device +
-               " needs CAP_NET_RAW (and CAP_NET_ADMIN): run as root or `setcap "
-               "cap_net_raw,cap_net_admin=eip $(command -v pktscope)`";
-    if (status == PCAP_ERROR_NO_SUCH_DEVICE)
+               " needs CAP_NET_RAW, which this process lacks: run as root, or grant it with "
+               "`setcap cap_net_raw,cap_net_admin=eip " +
+               own_program_path() + "`";
+    if (status == PCAP_ERROR_NO_SUCH_DEVICE || !exists)
         return "no such interface: " + device + " (list them with `pktscope sniff -D`)";
     if (status == PCAP_ERROR_PROMISC_PERM_DENIED)
         return "promiscuous mode on " + device + " not permitted: run as root or use -p";
     return "cannot capture on interface " + device + ": " + (detail != nullptr ? detail : "unknown error");
+}
+
+bool supports_linktype(pcap* handle, int dlt) {
+    int* list = nullptr;
+    const int n = pcap_list_datalinks(handle, &list);
+    bool found = false;
+    for (int i = 0; i < n; ++i) found = found || list[i] == dlt;
+    if (n >= 0) pcap_free_datalinks(list);
+    return found;
 }
 
 }  // namespace
@@ -74,6 +96,15 @@ pcap_source pcap_source::open_live(const live_options& options, const std::strin
         const std::string message = privilege_hint(status, options.device, pcap_geterr(src.handle_));
         throw capture_error(message);
     }
+    // On `any`, libpcap still defaults to LINUX_SLL (v1), which has no interface index;
+    // SLL2 carries it, so packets can be shown with their interface name (as tcpdump does).
+    if (pcap_datalink(src.handle_) == DLT_LINUX_SLL && supports_linktype(src.handle_, DLT_LINUX_SLL2))
+        pcap_set_datalink(src.handle_, DLT_LINUX_SLL2);
+    // A loopback packet is seen by the packet socket twice (PACKET_OUTGOING, then again as
+    // incoming); libpcap drops the outgoing copy of anything on `lo` (pcap-linux.c,
+    // linux_check_direction), both on `lo` and on `any`, so every loopback packet reaches us
+    // exactly once and no deduplication is done here. pcap_stats' `received` still counts
+    // both copies, which is why it is about twice the packet count on loopback.
     if (!options.direction.empty() && options.direction != "inout") {
         const pcap_direction_t dir = options.direction == "in" ? PCAP_D_IN : PCAP_D_OUT;
         if (pcap_setdirection(src.handle_, dir) != 0)

@@ -14,7 +14,9 @@ pcap_writer::pcap_writer(const std::string& path, int linktype, int snaplen) : p
     if (dead_ == nullptr) throw capture_error("cannot create a pcap writer for " + path);
     dumper_ = pcap_dump_open(dead_, path.c_str());
     if (dumper_ == nullptr) {
-        const std::string why = pcap_geterr(dead_);
+        // libpcap's message is "PATH: reason"; keep only the reason after our own "PATH: ".
+        std::string why = pcap_geterr(dead_);
+        if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2);
         pcap_close(dead_);
         dead_ = nullptr;
         throw capture_error("cannot write " + path + ": " + why);
