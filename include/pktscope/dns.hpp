@@ -160,6 +160,38 @@ constexpr dns_edns edns_from_opt(const dns_record& opt) noexcept {
     return e;
 }
 
+/// EDNS option codes interpreted here (IANA "DNS EDNS0 Option Codes (OPT)").
+namespace dns_edns_option_code {
+inline constexpr std::uint16_t nsid = 3;            ///< RFC 5001
+inline constexpr std::uint16_t client_subnet = 8;   ///< RFC 7871
+inline constexpr std::uint16_t cookie = 10;         ///< RFC 7873
+inline constexpr std::uint16_t tcp_keepalive = 11;  ///< RFC 7828
+inline constexpr std::uint16_t padding = 12;        ///< RFC 7830
+}  // namespace dns_edns_option_code
+
+/// One option of an OPT record's RDATA (RFC 6891 6.1.2): its code and data bytes.
+struct dns_edns_option {
+    std::uint16_t code = 0;
+    byte_span data;
+};
+
+/// Reads the option at `offset` of OPT RDATA `rdata` into `out` and moves `offset` past it.
+/// Returns false at the end of the RDATA, or with `error` set to dns_bad_rdata when an
+/// option's length runs past it.
+bool next_edns_option(byte_span rdata, std::size_t& offset, dns_edns_option& out,
+                      std::optional<anomaly>& error) noexcept;
+
+/// Appends an EDNS Client Subnet option's data (RFC 7871 6) as dig prints it,
+/// "ADDRESS/SOURCE/SCOPE" ("192.0.2.0/24/0"). Errors: dns_bad_rdata (unknown family, a
+/// prefix longer than the family allows, or an address length that does not fit the prefix).
+std::optional<anomaly> format_edns_client_subnet(byte_span data, dns_rdata_text& out) noexcept;
+
+/// Appends a COOKIE option's data (RFC 7873 4) as lower-case hex: the 8-byte client cookie to
+/// `client`, the 8-32-byte server cookie (if any) to `server`. Errors: dns_bad_rdata (length
+/// not 8 or 16-40).
+std::optional<anomaly> format_edns_cookie(byte_span data, dns_rdata_text& client,
+                                          dns_rdata_text& server) noexcept;
+
 /// Appends the RDATA of `record` in presentation form, as dig prints it: A and AAAA
 /// addresses; CNAME/NS/PTR names; MX "preference exchange"; TXT quoted, escaped strings;
 /// SOA "mname rname serial refresh retry expire minimum"; SRV "priority weight port target";

@@ -1,0 +1,156 @@
+// dns_chain_builder: groups a resolver's upstream transactions under its clients' queries.
+#include "pktscope/dns_chain.hpp"
+
+#include <algorithm>
+
+#include "dns_message_facts.hpp"
+
+namespace pktscope {
+namespace {
+
+// Hosts remembered as resolvers; beyond this, new ones are not recognised.
+constexpr std::size_t max_resolvers = 65'536;
+
+// The names a chain has reached so far: a step is related when it asks for one of them or
+// for one of their parent zones.
+bool related(std::string_view name, const std::vector<std::string>& interest) {
+    for (const std::string& wanted : interest)
+        if (detail::dns_name_is_at_or_below(wanted, name)) return true;
+    return false;
+}
+
+void learn_names(const dns_transaction& t, std::vector<std::string>& interest) {
+    constexpr std::size_t max_interest = 256;
+    auto learn = [&](const std::string& name) {
+        if (interest.size() >= max_interest) return;
+        for (const std::string& known : interest)
+            if (detail::dns_names_equal(known, name)) return;
+        interest.push_back(name);
+    };
+    for (const dns_rr_text& rr : t.answers)
+        if (rr.type == dns_type::cname) learn(rr.data);  // the restart target
+    if (t.outcome == dns_outcome::referral)
+        for (const dns_rr_text& rr : t.authority)
+            if (rr.type == dns_type::ns) learn(rr.data);  // a server the resolver may look up
+}
+
+}  // namespace
+
+dns_chain_builder::dns_chain_builder(std::int64_t timeout_ns, std::size_t max_held,
+                                     dns_chain_sink on_chain, dns_transaction_sink on_single)
+    : timeout_ns_(timeout_ns),
+      max_held_(max_held == 0 ? 1 : max_held),
+      on_chain_(std::move(on_chain)),
+      on_single_(std::move(on_single)) {}
+
+std::int64_t dns_chain_builder::completion_ns(const dns_transaction& t,
+                                              std::int64_t timeout_ns) noexcept {
+    if (t.status == dns_status::unanswered) return t.query_ts_ns + timeout_ns;
+    return t.response_ts_ns;
+}
+
+void dns_chain_builder::add(const dns_transaction& t) {
+    if (t.status != dns_status::unsolicited && resolvers_.size() < max_resolvers)
+        resolvers_.insert(t.client.address);
+    held_record& r = held_.emplace_back();
+    r.transaction = t;
+    r.sequence = next_sequence_++;
+    r.candidate =
+        t.status != dns_status::unsolicited && t.rd && resolvers_.count(t.server.address) != 0;
+    if (r.candidate) candidates_.push_back(r.sequence);
+    if (held_.size() > max_held_) {
+        // Too many records waiting: the oldest is reported as it stands.
+        ++counters_.evictions;
+        held_record& front = held_.front();
+        if (!front.done) {
+            if (front.candidate)
+                build_chain(front);
+            else
+                on_single_(front.transaction);
+        }
+        held_.pop_front();
+    }
+}
+
+void dns_chain_builder::advance(std::int64_t now_ns) {
+    if (now_ns > now_ns_) now_ns_ = now_ns;
+    // A client query is final one timeout after it finished: by then every upstream query
+    // sent while it was open has finished too (answered, or unanswered after the timeout).
+    while (!candidates_.empty()) {
+        const std::uint64_t sequence = candidates_.front();
+        if (held_.empty() || sequence < held_.front().sequence) {
+            candidates_.pop_front();
+            continue;
+        }
+        held_record& r = held_[static_cast<std::size_t>(sequence - held_.front().sequence)];
+        if (!r.done) {
+            if (completion_ns(r.transaction, timeout_ns_) + timeout_ns_ > now_ns_) break;
+            build_chain(r);
+        }
+        candidates_.pop_front();
+    }
+    pop_front_reported(now_ns_, false);
+}
+
+void dns_chain_builder::finish() {
+    for (std::uint64_t sequence : candidates_) {
+        if (held_.empty() || sequence < held_.front().sequence) continue;
+        held_record& r = held_[static_cast<std::size_t>(sequence - held_.front().sequence)];
+        if (!r.done) build_chain(r);
+    }
+    candidates_.clear();
+    pop_front_reported(INT64_MAX, true);
+}
+
+void dns_chain_builder::pop_front_reported(std::int64_t now_ns, bool force) {
+    while (!held_.empty()) {
+        held_record& front = held_.front();
+        if (!front.done) {
+            if (front.candidate) {
+                if (!force) return;  // advance() reports it when it is final
+                build_chain(front);
+            } else {
+                // A query that may still be claimed as a step: any client query it could
+                // belong to opened before it and is final two timeouts after it was sent.
+                const dns_transaction& t = front.transaction;
+                const std::int64_t sent = t.query_frame != 0 ? t.query_ts_ns : t.response_ts_ns;
+                if (!force && sent + 2 * timeout_ns_ >= now_ns) return;
+                on_single_(t);
+            }
+        }
+        held_.pop_front();
+    }
+}
+
+void dns_chain_builder::build_chain(held_record& client) {
+    client.done = true;
+    const dns_transaction& c = client.transaction;
+    const std::int64_t opened = c.query_ts_ns;
+    const std::int64_t closed = completion_ns(c, timeout_ns_);
+    std::vector<held_record*> sent_meanwhile;
+    for (held_record& r : held_) {
+        const dns_transaction& t = r.transaction;
+        if (r.done || &r == &client || t.query_frame == 0 || !t.has_question) continue;
+        if (!(t.client.address == c.server.address)) continue;
+        if (t.query_ts_ns < opened || t.query_ts_ns > closed) continue;
+        sent_meanwhile.push_back(&r);
+    }
+    std::stable_sort(sent_meanwhile.begin(), sent_meanwhile.end(),
+                     [](const held_record* a, const held_record* b) {
+                         return a->transaction.query_ts_ns < b->transaction.query_ts_ns;
+                     });
+    chain_.client = c;
+    chain_.steps.clear();
+    std::vector<std::string> interest{c.qname};
+    for (held_record* r : sent_meanwhile) {
+        if (!related(r->transaction.qname, interest)) continue;
+        r->done = true;
+        chain_.steps.push_back(r->transaction);
+        learn_names(r->transaction, interest);
+    }
+    ++counters_.chains;
+    counters_.steps += chain_.steps.size();
+    on_chain_(chain_);
+}
+
+}  // namespace pktscope
