@@ -53,7 +53,8 @@ struct decoded_packet {
     std::uint8_t ip_protocol = 0;
     /// Upper-layer bytes as captured, trimmed to the IP length (Ethernet padding removed).
     byte_span ip_payload;
-    /// Upper-layer length per the IP header (may exceed ip_payload.size() when cut).
+    /// Upper-layer length per the IP header (may exceed ip_payload.size() when the snapshot
+    /// length cut the frame; a frame captured whole caps it at the bytes it has).
     std::uint32_t ip_payload_length = 0;
     /// A fragment that is not the first: it carries no upper-layer header.
     bool later_fragment = false;

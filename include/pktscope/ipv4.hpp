@@ -44,11 +44,11 @@ public:
     bool df() const noexcept { return (load_u8(bytes_, 6) & 0x40U) != 0; }
     /// More Fragments.
     bool mf() const noexcept { return (load_u8(bytes_, 6) & 0x20U) != 0; }
-    /// Fragment offset in 8-byte units (13 bits).
+    /// Fragment offset in 8-byte units (13 bits), as tshark 4.0 shows ip.frag_offset.
     std::uint16_t fragment_offset() const noexcept {
         return static_cast<std::uint16_t>(load_be16(bytes_, 6) & 0x1fffU);
     }
-    /// Fragment offset in bytes, as tshark's ip.frag_offset.
+    /// Fragment offset in bytes, as tcpdump prints it ("offset 1480").
     std::uint32_t fragment_offset_bytes() const noexcept { return std::uint32_t{fragment_offset()} * 8; }
     /// True for any fragment (MF set or a non-zero offset).
     bool is_fragment() const noexcept { return mf() || fragment_offset() != 0; }

@@ -26,7 +26,7 @@ struct linux_sll_view {
     static constexpr std::size_t v2_length = 20;
 
     std::uint8_t version = 1;          ///< 1 or 2
-    std::uint8_t packet_type = 0;      ///< sll_packet_type
+    std::uint16_t packet_type = 0;     ///< sll_packet_type (16 bits in v1, 8 in v2)
     std::uint16_t arphrd_type = 0;     ///< ARPHRD_* of the capturing device
     std::uint16_t protocol = 0;        ///< EtherType (or a Linux pseudo-protocol < 0x0600)
     std::uint32_t interface_index = 0; ///< SLL2 only: ifindex of the device (0 in v1)

@@ -113,10 +113,13 @@ private:
         } else if (total < header_length) {
             return p_.anomalies.add(anomaly::bad_ipv4_total_length);
         } else if (total > bytes.size()) {
-            if (whole_capture_) p_.anomalies.add(anomaly::ipv4_total_length_exceeds_capture);
             end = bytes.size();
+            // A frame captured whole was that short on the wire: the header overstates the
+            // length, and the bytes that exist are the packet (as tshark counts tcp.len).
+            if (whole_capture_) p_.anomalies.add(anomaly::ipv4_total_length_exceeds_capture);
         }
-        const std::size_t declared = (total == 0 ? end : total) - header_length;
+        const bool use_end = total == 0 || (total > end && whole_capture_);
+        const std::size_t declared = (use_end ? end : total) - header_length;
         p_.ip_payload = bytes.subspan(header_length, end - header_length);
         p_.ip_payload_length = static_cast<std::uint32_t>(declared);
         p_.ip_protocol = ip->protocol();
@@ -155,14 +158,19 @@ private:
             p_.anomalies.add(anomaly::ipv6_payload_length_zero);
             end = declared = available;
         } else if (declared > available) {
-            if (whole_capture_) p_.anomalies.add(anomaly::ipv6_payload_length_exceeds_capture);
             end = available;
+            // As for IPv4: a frame captured whole carries no more than its bytes.
+            if (whole_capture_) {
+                p_.anomalies.add(anomaly::ipv6_payload_length_exceeds_capture);
+                declared = available;
+            }
         }
         const byte_span payload = bytes.subspan(ipv6_view::header_length, end);
         const ipv6_extension_chain chain =
             parse_ipv6_extensions(ip->next_header(), payload, p_.anomalies);
         p_.ipv6_extensions = chain;
         p_.ip_protocol = chain.upper_protocol;
+        pseudo_destination_ = final_destination(*ip, payload, chain);
         if (!chain.complete) return;
         p_.ip_payload = payload.subspan(chain.upper_offset);
         p_.ip_payload_length =
@@ -172,6 +180,30 @@ private:
         if (p_.later_fragment) return;
 
         transport(p_.ip_protocol, p_.ip_payload, p_.ip_payload_length);
+    }
+
+    // The destination the upper-layer checksum covers (RFC 8200 8.1): with a Routing header
+    // whose Segments Left is not 0, the final destination is in the header (the last address
+    // of Type 0, the home address of Type 2, Segment List[0] of an SRH, RFC 8754 2);
+    // otherwise the fixed header's destination.
+    static ipv6_address final_destination(const ipv6_view& ip, byte_span payload,
+                                          const ipv6_extension_chain& chain) noexcept {
+        std::size_t offset = 0;
+        for (std::size_t i = 0; i < chain.count; ++i) {
+            const ipv6_extension& ext = chain.headers[i];
+            if (ext.type == ip_protocol::ipv6_route && load_u8(payload, offset + 3) != 0) {
+                const std::uint8_t routing_type = load_u8(payload, offset + 2);
+                const std::size_t addresses = (std::size_t{ext.length} - 8) / 16;
+                if (routing_type == 0 && addresses != 0 &&
+                    has_bytes(payload, offset + 8 + 16 * (addresses - 1), 16))
+                    return load_ipv6(payload, offset + 8 + 16 * (addresses - 1));
+                if ((routing_type == 2 || routing_type == 4) && addresses != 0 &&
+                    has_bytes(payload, offset + 8, 16))
+                    return load_ipv6(payload, offset + 8);
+            }
+            offset += ext.length;
+        }
+        return ip.destination();
     }
 
     // True when every byte of the upper-layer message was captured and it is not a fragment.
@@ -190,7 +222,7 @@ private:
 
     // Pseudo-header sum (RFC 9293 3.1 / RFC 8200 8.1) of this packet's IP addresses.
     std::uint16_t pseudo_sum(std::uint8_t protocol, std::uint32_t length) const noexcept {
-        if (p_.ipv6) return pseudo_header_sum(p_.ipv6->source(), p_.ipv6->destination(), protocol, length);
+        if (p_.ipv6) return pseudo_header_sum(p_.ipv6->source(), pseudo_destination_, protocol, length);
         return pseudo_header_sum(p_.ipv4->source(), p_.ipv4->destination(), protocol, length);
     }
 
@@ -312,6 +344,7 @@ private:
     decoded_packet& p_;
     const decode_options& options_;
     const bool whole_capture_;
+    ipv6_address pseudo_destination_{};  // set by ipv6(): the checksums' final destination
 };
 
 }  // namespace

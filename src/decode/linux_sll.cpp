@@ -15,7 +15,7 @@ result<linux_sll_view> linux_sll_view::parse_v1(byte_span bytes) noexcept {
     if (bytes.size() < v1_length) return anomaly::truncated_link_header;
     linux_sll_view v;
     v.version = 1;
-    v.packet_type = static_cast<std::uint8_t>(load_be16(bytes, 0));
+    v.packet_type = load_be16(bytes, 0);
     v.arphrd_type = load_be16(bytes, 2);
     v.address_length = static_cast<std::uint8_t>(load_be16(bytes, 4) > 8 ? 8 : load_be16(bytes, 4));
     copy_address(v, bytes, 6);
