@@ -118,6 +118,7 @@ struct flow_table_counters {
 /// A bounded hash table of flows with per-class idle timeouts and LRU order. `Classes` timeout
 /// classes, each with its own idle timeout in nanoseconds. Value must be default-constructible
 /// and move-assignable. Entries are addressed by handles (stable until the entry is removed).
+/// The times given to insert() and touch() must not go backwards (LRU order relies on it).
 /// Not thread-safe.
 template <class Value, std::size_t Classes = 4>
 class flow_table {
