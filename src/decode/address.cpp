@@ -108,7 +108,9 @@ bool parse_ipv4(std::string_view text, ipv4_address& out) noexcept {
         if (p == end || *p < '0' || *p > '9') return false;
         unsigned octet = 0;
         const auto [next, ec] = std::from_chars(p, end, octet);
-        if (ec != std::errc{} || octet > 255 || next - p > 3) return false;
+        // A leading zero ("010") is octal to inet_aton and an error to inet_pton: refuse it.
+        if (ec != std::errc{} || octet > 255 || next - p > 3 || (*p == '0' && next - p > 1))
+            return false;
         p = next;
         value = (value << 8) | octet;
     }
