@@ -269,9 +269,14 @@ struct handshake_tracker::impl {
                                      std::uint16_t flags, std::uint32_t seq) {
         if (!has(flags, tcp_flag::syn) || has(flags, tcp_flag::ack) || has(flags, tcp_flag::rst))
             return false;
-        if (!from_client) return c.emitted;  // a reverse SYN after the end: roles swap
-        if (!c.record.client_isn) return c.emitted;
-        return seq != *c.record.client_isn;
+        const std::optional<std::uint32_t>& isn = c.record.client_isn;
+        // After the record, anything but the same SYN again (a retransmission) is a new one.
+        if (c.emitted) return !(from_client && isn && seq == *isn);
+        // The client's SYN with another ISN; or a SYN after traffic picked up mid-stream, which
+        // belonged to an earlier connection whose start was not seen.
+        if (from_client) return !isn || seq != *isn;
+        // The server's SYN: simultaneous open when the client's SYN was seen, else a new start.
+        return !isn;
     }
 
     // --- RST acceptability ------------------------------------------------------------------
