@@ -333,9 +333,13 @@ void text_renderer::render(fmt::memory_buffer& out, const frame& f, const decode
     append_time(out, f.ts_ns);
     out.push_back(' ');
     if (p.sll) {
-        if (!ctx.interface_name.empty()) append(out, ctx.interface_name);
-        else if (p.sll->version == 2) fmt::format_to(out_it(out), "if{}", p.sll->interface_index);
-        out.push_back(' ');
+        // SLL v1 names no interface: then the direction follows the time directly.
+        if (!ctx.interface_name.empty()) {
+            append(out, ctx.interface_name);
+            out.push_back(' ');
+        } else if (p.sll->version == 2) {
+            fmt::format_to(out_it(out), "if{} ", p.sll->interface_index);
+        }
         append(out, p.sll->direction());
         out.push_back(' ');
     }
