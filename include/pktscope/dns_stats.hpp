@@ -110,7 +110,7 @@ class dns_stats_collector {
     std::vector<server_entry> servers_;
     std::map<flow_endpoint, std::size_t> server_index_;
     std::array<std::uint64_t, 4096> rcodes_{};
-    std::array<std::uint64_t, 8> outcomes_{};
+    std::array<std::uint64_t, 16> outcomes_{};  // by dns_outcome value
     std::unordered_map<std::uint16_t, std::uint64_t> qtypes_;
     std::vector<name_entry> names_;
     std::vector<std::size_t> heap_;  // min-heap of indices into names_ by count

@@ -62,9 +62,11 @@ enum class dns_outcome : std::uint8_t {
     nxdomain,   ///< the name does not exist (RCODE 3, RFC 2308 2.1)
     error,      ///< any other RCODE (SERVFAIL, REFUSED, FORMERR, ...)
     truncated,  ///< TC set: retry over TCP (RFC 7766 5)
+    malformed,  ///< the answer section could not be read (the anomalies say why)
 };
 
-/// "answer", "cname", "referral", "nodata", "nxdomain", "error", "truncated" ("" for none).
+/// "answer", "cname", "referral", "nodata", "nxdomain", "error", "truncated", "malformed"
+/// ("" for none).
 constexpr std::string_view dns_outcome_name(dns_outcome outcome) noexcept {
     switch (outcome) {
         case dns_outcome::none: return "";
@@ -75,6 +77,7 @@ constexpr std::string_view dns_outcome_name(dns_outcome outcome) noexcept {
         case dns_outcome::nxdomain: return "nxdomain";
         case dns_outcome::error: return "error";
         case dns_outcome::truncated: return "truncated";
+        case dns_outcome::malformed: return "malformed";
     }
     return "";
 }

@@ -152,6 +152,11 @@ void read_response(const dns_message& message, dns_transaction& t) {
     t.authority.resize(authority);
     t.rcode = rcode;
     t.outcome = classify(t);
+    // Records the walk never reached cannot be classified: unless what was read already
+    // answers the question, say so instead of guessing NODATA or a referral.
+    if (walker.error() && answers < message.ancount() && t.outcome != dns_outcome::answer &&
+        t.outcome != dns_outcome::truncated && t.rcode == 0)
+        t.outcome = dns_outcome::malformed;
     // The SOA is reported for negative answers only (RFC 2308 3), where it gives the
     // negative-caching TTL; elsewhere it stays in `authority`.
     if (t.outcome != dns_outcome::nxdomain && t.outcome != dns_outcome::nodata) t.has_soa = false;

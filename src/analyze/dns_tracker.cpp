@@ -184,6 +184,8 @@ struct dns_tracker::impl {
         }
         if (fin) stream.fin[dir] = true;
         if (rst || (stream.fin[0] && stream.fin[1])) {
+            // A message still incomplete when the connection ends is lost.
+            counters.tcp_bytes_dropped += stream.buffered_bytes;
             tcp_buffered_bytes -= stream.buffered_bytes;
             streams.erase(h);
         }
