@@ -79,6 +79,11 @@ int run_sniff(const sniff_options& o) {
     if (o.quiet) source_opts.no_immediate = true;
     pcap_source source = open_source(source_opts);
     signals.attach(&source);
+    // As tcpdump does: says the capture is active (scripts wait for this line) and what it
+    // records, on stderr so it never mixes into the packet output.
+    if (o.source.live())
+        std::fprintf(stderr, "pktscope: listening on %s, link-type %s, snapshot length %d bytes\n",
+                     o.source.interface.c_str(), linktype_name(source.linktype()).c_str(), source.snaplen());
     if (!o.user.empty()) drop_privileges(o.user);  // after opening the handle, before files
 
     std::optional<pcap_writer> writer;
