@@ -137,23 +137,24 @@ constexpr std::string_view zeek_endpoint_state_name(zeek_endpoint_state s) noexc
 }
 
 /// X-macro of connection-level anomalies (names stable; they appear in records and summaries).
-#define PKTSCOPE_CONNECTION_ANOMALIES(X)                                                     \
-    X(syn_with_payload)      /* a SYN carrying data (TCP Fast Open, RFC 7413, or crafted) */ \
-    X(syn_fin)               /* SYN and FIN in one segment (a scanner's probe) */            \
-    X(syn_rst)               /* SYN and RST in one segment */                                \
-    X(fin_rst)               /* FIN and RST in one segment */                                \
-    X(no_flags)              /* a segment with no flag at all (a "null scan" probe) */       \
-    X(rst_out_of_window)     /* RST not acceptable per RFC 5961 3.2 / RFC 9293 3.10.7.3 */   \
-    X(synack_without_syn)    /* a SYN-ACK with no SYN from the client before it */           \
-    X(synack_bad_ack)        /* SYN-ACK that does not acknowledge the client's ISN + 1 */    \
-    X(synack_seq_changed)    /* a later SYN-ACK with another ISN than the first */           \
-    X(simultaneous_open)     /* the server also sent a SYN without ACK (RFC 9293 3.5) */     \
-    X(originator_syn_ack)    /* the client sent a SYN-ACK */                                 \
-    X(superseded_by_new_syn) /* a SYN with a new ISN on the same ports replaced it */        \
-    X(data_before_handshake) /* payload before the handshake completed (not on the SYN) */   \
-    X(data_after_fin)        /* payload beyond the sender's own FIN */                       \
-    X(window_scale_over_14)  /* window scale shift > 14 (RFC 7323 2.3 caps it at 14) */      \
-    X(history_truncated)     /* more history letters than the record keeps */
+#define PKTSCOPE_CONNECTION_ANOMALIES(X)                                                       \
+    X(syn_with_payload)        /* a SYN carrying data (TCP Fast Open, RFC 7413, or crafted) */ \
+    X(syn_fin)                 /* SYN and FIN in one segment (a scanner's probe) */            \
+    X(syn_rst)                 /* SYN and RST in one segment */                                \
+    X(fin_rst)                 /* FIN and RST in one segment */                                \
+    X(no_flags)                /* a segment with no flag at all (a "null scan" probe) */       \
+    X(rst_out_of_window)       /* RST not acceptable per RFC 5961 3.2 / RFC 9293 3.10.7.3 */   \
+    X(synack_without_syn)      /* a SYN-ACK with no SYN from the client before it */           \
+    X(synack_bad_ack)          /* SYN-ACK that does not acknowledge the client's ISN + 1 */    \
+    X(synack_seq_changed)      /* a later SYN-ACK with another ISN than the first */           \
+    X(simultaneous_open)       /* the server also sent a SYN without ACK (RFC 9293 3.5) */     \
+    X(originator_syn_ack)      /* the client sent a SYN-ACK */                                 \
+    X(superseded_by_new_syn)   /* a SYN with a new ISN on the same ports replaced it */        \
+    X(data_before_handshake)   /* payload before the handshake completed (not on the SYN) */   \
+    X(data_after_fin)          /* payload beyond the sender's own FIN */                       \
+    X(window_scale_over_14)    /* window scale shift > 14 (RFC 7323 2.3 caps it at 14) */      \
+    X(timestamps_out_of_order) /* a packet's capture time is before the previous one's */      \
+    X(history_truncated)       /* more history letters than the record keeps */
 
 /// One connection-level anomaly.
 enum class connection_anomaly : std::uint8_t {

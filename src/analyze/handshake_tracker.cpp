@@ -409,6 +409,8 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
     self.recent[self.recent_next] = {identity, ts, frame};
     self.recent_next = static_cast<std::uint8_t>((self.recent_next + 1) % self.recent.size());
 
+    // A capture clock that steps back makes every duration from here on suspect.
+    if (ts < r.last_ts_ns) r.anomalies.add(connection_anomaly::timestamps_out_of_order);
     r.last_ts_ns = ts;
     r.last_frame = frame;
     if (from_client)
