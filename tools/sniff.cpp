@@ -14,6 +14,7 @@
 #include "pktscope/output.hpp"
 #include "privileges.hpp"
 #include "progress.hpp"
+#include "route_annotation.hpp"
 #include "signals.hpp"
 #include "source_options.hpp"
 #include "subcommands.hpp"
@@ -32,6 +33,7 @@ struct sniff_options {
     bool numeric = true;
     bool utc = false;
     bool no_checksums = false;
+    route_annotation_options routes;  ///< --routes FILE | --kernel-routes
 };
 
 void print_devices() {
@@ -84,6 +86,7 @@ int run_sniff(const sniff_options& o) {
     if (o.source.live())
         std::fprintf(stderr, "pktscope: listening on %s, link-type %s, snapshot length %d bytes\n",
                      o.source.interface.c_str(), linktype_name(source.linktype()).c_str(), source.snaplen());
+    route_annotator annotator(o.routes);  // read the tables while we may still open them
     if (!o.user.empty()) drop_privileges(o.user);  // after opening the handle, before files
 
     std::optional<pcap_writer> writer;
@@ -127,6 +130,7 @@ int run_sniff(const sniff_options& o) {
             if (print) {
                 packet_context ctx;
                 ctx.frame_number = summary.packets;
+                annotator.annotate(p, ctx);
                 if (p.sll && p.sll->version == 2) ctx.interface_name = names.lookup(p.sll->interface_index);
                 if (o.json) render_packet_json(out.buffer(), f, p, ctx);
                 else text.render(out.buffer(), f, p, ctx);
@@ -161,6 +165,7 @@ void add_sniff_command(CLI::App& app, int& exit_code) {
     auto options = std::make_shared<sniff_options>();
     CLI::App* cmd = app.add_subcommand("sniff", "Print every packet (text or JSON Lines), write pcap");
     add_source_options(cmd, options->source);
+    add_route_annotation_options(cmd, options->routes);
     cmd->add_option("-w,--write", options->write_path, "Write the packets to this pcap file (nanosecond timestamps)")
         ->type_name("OUT");
     cmd->add_flag("--json", options->json, "Print JSON Lines records (meta, packet..., summary)");
