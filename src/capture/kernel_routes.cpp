@@ -306,7 +306,7 @@ kernel_route_answer kernel_route_query::get(const any_address& destination) {
     rtmsg rtm{};
     rtm.rtm_family = destination.ipv6 ? AF_INET6 : AF_INET;
     rtm.rtm_dst_len = destination.ipv6 ? 128 : 32;
-    rtm.rtm_flags = RTM_F_FIB_MATCH;
+    rtm.rtm_flags = RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE;  // the table the rules led to, not "main"
     std::unique_ptr<nl_msg, void (*)(nl_msg*)> msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST),
                                                    nlmsg_free);
     if (!msg || nlmsg_append(msg.get(), &rtm, sizeof rtm, NLMSG_ALIGNTO) < 0)
