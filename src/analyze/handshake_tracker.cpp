@@ -372,11 +372,6 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
     const char* const who = from_client ? "client" : "server";
     const std::int64_t ts = f.ts_ns;
 
-    if (c.emitted) {
-        ++counters.after_close;
-        return;
-    }
-
     const std::uint16_t flags = t.flags();
     const std::uint32_t seq = t.sequence_number().value();
     const std::uint32_t ack = t.ack_number().value();
@@ -396,8 +391,9 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
     for (const detail::packet_fingerprint& seen : self.recent) {
         if (seen.frame != 0 && seen.hash == identity && ts >= seen.ts_ns &&
             ts - seen.ts_ns <= options.duplicate_window_ns) {
-            ++r.duplicates;
             ++counters.duplicates;
+            if (c.emitted) return;  // a copy of a straggler: the record is already out
+            ++r.duplicates;
             note(c, frame, ts,
                  packet_text + "a copy of frame " + std::to_string(seen.frame) +
                      " (same TCP header, checksum and " + "IP identification, " +
@@ -408,6 +404,10 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
     }
     self.recent[self.recent_next] = {identity, ts, frame};
     self.recent_next = static_cast<std::uint8_t>((self.recent_next + 1) % self.recent.size());
+    if (c.emitted) {
+        ++counters.after_close;
+        return;
+    }
 
     // A capture clock that steps back makes every duration from here on suspect.
     if (ts < r.last_ts_ns) r.anomalies.add(connection_anomaly::timestamps_out_of_order);

@@ -22,7 +22,9 @@ constexpr double round_trip_ms = client_to_server_ms + server_to_client_ms;
 constexpr double slack_ms = 25;      // scheduling delay allowed on top of the imposed delay
 constexpr double immediate_ms = 10;  // a kernel answering at once, on a loaded machine
 
-std::string forwarder_binary() { return std::string(PKTSCOPE_BUILD_DIR) + "/tests/handshakes_delay_forwarder"; }
+std::string forwarder_binary() {
+    return std::string(PKTSCOPE_BUILD_DIR) + "/tests/handshakes_delay_forwarder";
+}
 
 TEST(HandshakesDelayTest, RttsMatchTheDelayImposedByTheForwarder) {
     PKTSCOPE_REQUIRE_ROOT();
@@ -32,15 +34,19 @@ TEST(HandshakesDelayTest, RttsMatchTheDelayImposedByTheForwarder) {
     // One subnet across the middle: the forwarder bridges hm0 and hm1 at layer 2.
     make_veth(client, "hd0", "10.66.3.1/24", middle, "hm0", "");
     make_veth(server, "hd1", "10.66.3.2/24", middle, "hm1", "");
-    for (const auto& [ns, ifname] : {std::pair{&client, "hd0"}, {&middle, "hm0"}, {&middle, "hm1"}, {&server, "hd1"}})
+    for (const auto& [ns, ifname] :
+         {std::pair{&client, "hd0"}, {&middle, "hm0"}, {&middle, "hm1"}, {&server, "hd1"}})
         disable_offloads(*ns, ifname);
     temp_dir dir;
     background_process forwarder(middle.exec_prefix() + forwarder_binary() + " hm0 hm1 " +
                                      std::to_string(static_cast<int>(client_to_server_ms)) + " " +
                                      std::to_string(static_cast<int>(server_to_client_ms)) + " 60",
                                  dir.file("forwarder.log"));
-    ASSERT_TRUE(wait_until([&] { return read_file(dir.file("forwarder.log")).find("forwarding") != std::string::npos; },
-                           std::chrono::milliseconds(5000)))
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return read_file(dir.file("forwarder.log")).find("forwarding") != std::string::npos;
+        },
+        std::chrono::milliseconds(5000)))
         << read_file(dir.file("forwarder.log"));
 
     const std::string client_file = dir.file("client_side.pcap");
@@ -49,7 +55,9 @@ TEST(HandshakesDelayTest, RttsMatchTheDelayImposedByTheForwarder) {
         capture at_client(client, "hd0", client_file, client, "10.66.3.2");
         capture at_server(server, "hd1", server_file, client, "10.66.3.2");
         auto srv = start_server(server, "10.66.3.2", port, server_mode::echo_then_close);
-        netns_child c(client, [] { return client_body("10.66.3.2", port, "delayed", client_mode::close_after_echo); });
+        netns_child c(client, [] {
+            return client_body("10.66.3.2", port, "delayed", client_mode::close_after_echo);
+        });
         EXPECT_EQ(c.wait(std::chrono::milliseconds(15000)), 0);
         EXPECT_EQ(srv->wait(std::chrono::milliseconds(5000)), 0);
         ::usleep(300'000);
@@ -93,8 +101,10 @@ TEST(HandshakesDelayTest, RttsMatchTheDelayImposedByTheForwarder) {
     EXPECT_LE(s_synack_to_ack, round_trip_ms + slack_ms);
     EXPECT_GE(s_handshake, round_trip_ms - 0.5);
     EXPECT_LE(s_handshake, round_trip_ms + slack_ms);
-    std::printf("client side: syn_to_synack %.3f ms, synack_to_ack %.3f ms; server side: %.3f ms, %.3f ms\n",
-                c_syn_to_synack, c_synack_to_ack, s_syn_to_synack, s_synack_to_ack);
+    std::printf(
+        "client side: syn_to_synack %.3f ms, synack_to_ack %.3f ms; server side: %.3f ms, %.3f "
+        "ms\n",
+        c_syn_to_synack, c_synack_to_ack, s_syn_to_synack, s_synack_to_ack);
 }
 
 // `-i any` on a router shows every forwarded packet twice (in on one interface, out on the
@@ -106,7 +116,8 @@ TEST(HandshakesDelayTest, PacketsSeenTwiceOnAnyAreCountedOnce) {
     netns server("has");
     make_veth(client, "ha0", "10.66.4.1/24", router, "hr0", "10.66.4.254/24");
     make_veth(server, "ha1", "10.66.5.1/24", router, "hr1", "10.66.5.254/24");
-    for (const auto& [ns, ifname] : {std::pair{&client, "ha0"}, {&router, "hr0"}, {&router, "hr1"}, {&server, "ha1"}})
+    for (const auto& [ns, ifname] :
+         {std::pair{&client, "ha0"}, {&router, "hr0"}, {&router, "hr1"}, {&server, "ha1"}})
         disable_offloads(*ns, ifname);
     ASSERT_EQ(router.run("sysctl -qw net.ipv4.ip_forward=1").exit_status, 0);
     ASSERT_EQ(client.run("ip route add default via 10.66.4.254").exit_status, 0);
@@ -117,7 +128,9 @@ TEST(HandshakesDelayTest, PacketsSeenTwiceOnAnyAreCountedOnce) {
     {
         capture cap(router, "any", file, client, "10.66.5.1");
         auto srv = start_server(server, "10.66.5.1", port, server_mode::echo_then_close);
-        netns_child c(client, [] { return client_body("10.66.5.1", port, "twice", client_mode::close_after_echo); });
+        netns_child c(client, [] {
+            return client_body("10.66.5.1", port, "twice", client_mode::close_after_echo);
+        });
         EXPECT_EQ(c.wait(std::chrono::milliseconds(15000)), 0);
         EXPECT_EQ(srv->wait(std::chrono::milliseconds(5000)), 0);
         ::usleep(200'000);
@@ -136,12 +149,17 @@ TEST(HandshakesDelayTest, PacketsSeenTwiceOnAnyAreCountedOnce) {
     // is counted in the summary only.
     std::size_t within_record = 0;
     for (const tshark_tcp& p : packets)
-        within_record += (p.dport == port || p.sport == port) && p.frame <= r["last_frame"].get<std::uint64_t>();
-    EXPECT_EQ(r["packets_client_to_server"].get<std::size_t>() + r["packets_server_to_client"].get<std::size_t>(),
+        within_record +=
+            (p.dport == port || p.sport == port) && p.frame <= r["last_frame"].get<std::uint64_t>();
+    EXPECT_EQ(r["packets_client_to_server"].get<std::size_t>() +
+                  r["packets_server_to_client"].get<std::size_t>(),
               once);
     EXPECT_EQ(r["duplicates"].get<std::size_t>(), within_record - once);
-    const command_result summary = run(pktscope_binary() + " handshakes -r " + file + " --json | tail -1", false);
-    EXPECT_EQ(parse_json_lines(summary.output).at(0)["connections"]["duplicates"].get<std::size_t>(), once);
+    const command_result summary =
+        run(pktscope_binary() + " handshakes -r " + file + " --json | tail -1", false);
+    EXPECT_EQ(
+        parse_json_lines(summary.output).at(0)["connections"]["duplicates"].get<std::size_t>(),
+        once);
     EXPECT_EQ(r["syn_count"], 1) << "the second copy of the SYN is no retransmission";
     EXPECT_EQ(r["synack_count"], 1);
     EXPECT_EQ(r["conn_state"], "SF");
@@ -149,7 +167,8 @@ TEST(HandshakesDelayTest, PacketsSeenTwiceOnAnyAreCountedOnce) {
     EXPECT_EQ(r["bytes_client_to_server"], 5);
     EXPECT_EQ(r["bytes_server_to_client"], 5);
     const std::string history = r["history"];
-    EXPECT_EQ(history.find_first_of("Tt"), std::string::npos) << "no retransmission letter: " << history;
+    EXPECT_EQ(history.find_first_of("Tt"), std::string::npos)
+        << "no retransmission letter: " << history;
 }
 
 }  // namespace

@@ -305,7 +305,8 @@ inline std::vector<tshark_tcp> tshark_packets(const std::string& file) {
             "ipv6.dst "
             "-e tcp.dstport -e tcp.flags -e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e "
             "tcp.options.mss_val "
-            "-e tcp.options.wscale.shift -e tcp.options.sack_perm -e tcp.options.timestamp.tsval",
+            "-e tcp.options.wscale.shift -e tcp.options.sack_perm -e tcp.options.timestamp.tsval "
+            "2>/dev/null",
         false);
     std::vector<tshark_tcp> out;
     std::size_t start = 0;
