@@ -7,8 +7,10 @@
 // class). A response without a question (FORMERR often omits it) matches by the rest.
 // Time is capture time: a query with no response within `timeout_ns` of its first
 // transmission is unanswered. Identical queries while one is pending are retransmissions
-// of it (latency counts from the first transmission). A UDP answer with TC set is linked to
-// the TCP retry of the same question from the same client to the same server.
+// of it (latency counts from the first transmission); so is the same question from the same
+// client host to the same server from another port or with another ID (how dig and many stub
+// resolvers retry), and a response to any of the retries answers the transaction. A UDP answer with
+// TC set is linked to the TCP retry of the same question from the same client to the same server.
 // All state is bounded (pending queries, TCP streams, buffered bytes), with eviction counters.
 #pragma once
 
@@ -45,9 +47,12 @@ enum class dns_status : std::uint8_t {
 /// "answered", "unanswered" or "unsolicited".
 constexpr std::string_view dns_status_name(dns_status status) noexcept {
     switch (status) {
-        case dns_status::answered: return "answered";
-        case dns_status::unanswered: return "unanswered";
-        case dns_status::unsolicited: return "unsolicited";
+        case dns_status::answered:
+            return "answered";
+        case dns_status::unanswered:
+            return "unanswered";
+        case dns_status::unsolicited:
+            return "unsolicited";
     }
     return "";
 }
@@ -69,15 +74,24 @@ enum class dns_outcome : std::uint8_t {
 /// ("" for none).
 constexpr std::string_view dns_outcome_name(dns_outcome outcome) noexcept {
     switch (outcome) {
-        case dns_outcome::none: return "";
-        case dns_outcome::answer: return "answer";
-        case dns_outcome::cname: return "cname";
-        case dns_outcome::referral: return "referral";
-        case dns_outcome::nodata: return "nodata";
-        case dns_outcome::nxdomain: return "nxdomain";
-        case dns_outcome::error: return "error";
-        case dns_outcome::truncated: return "truncated";
-        case dns_outcome::malformed: return "malformed";
+        case dns_outcome::none:
+            return "";
+        case dns_outcome::answer:
+            return "answer";
+        case dns_outcome::cname:
+            return "cname";
+        case dns_outcome::referral:
+            return "referral";
+        case dns_outcome::nodata:
+            return "nodata";
+        case dns_outcome::nxdomain:
+            return "nxdomain";
+        case dns_outcome::error:
+            return "error";
+        case dns_outcome::truncated:
+            return "truncated";
+        case dns_outcome::malformed:
+            return "malformed";
     }
     return "";
 }

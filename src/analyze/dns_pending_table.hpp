@@ -27,7 +27,8 @@ struct dns_flow_key_hash {
     std::size_t operator()(const dns_flow_key& k) const noexcept;
 };
 
-/// One query in the table.
+/// One query in the table, or an alias: the (client port, ID) of a retry of another query,
+/// so that a response to the retry finds the transaction too.
 struct pending_query {
     dns_flow_key key;
     bool answered = false;  ///< kept after its answer to recognise duplicate responses
@@ -47,7 +48,11 @@ struct pending_query {
     std::uint64_t truncated_udp_frame = 0;
     // Table bookkeeping.
     std::uint32_t generation = 0;
-    std::uint32_t next_same_key = 0;  ///< next slot with the same flow key, or npos
+    std::uint32_t next_same_key = 0;     ///< next slot with the same flow key, or npos
+    std::uint32_t alias_of = 0;          ///< for an alias: its query's slot, else npos
+    std::vector<std::uint32_t> aliases;  ///< a query's alias slots
+    std::uint64_t retry_hash = 0;        ///< client host + server + question
+    std::uint32_t next_same_retry = 0;   ///< next query with the same retry_hash, or npos
     bool live = false;
 };
 
@@ -57,29 +62,43 @@ class dns_pending_table {
 
     explicit dns_pending_table(std::size_t capacity);
 
-    /// The live entry for `key` asking `question`; when the message has no question, the
-    /// oldest unanswered entry for `key`. npos when there is none.
+    /// The live entry (query or alias) for `key` asking `question`; when the message has no
+    /// question, the oldest unanswered one for `key`. npos when there is none.
     std::uint32_t find(const dns_flow_key& key, const question_facts& question) const;
-    /// A fresh entry for `key` (the caller fills it). The table must not be full.
-    std::uint32_t insert(const dns_flow_key& key);
+    /// The unanswered query that a query with `key` and `question` repeats from another
+    /// client port or with another ID: same transport, client host, server and question.
+    std::uint32_t find_retried(const dns_flow_key& key, const question_facts& question) const;
+    /// The query an entry stands for (itself, or the query an alias belongs to).
+    std::uint32_t query_of(std::uint32_t slot) const {
+        return slots_[slot].alias_of == npos ? slot : slots_[slot].alias_of;
+    }
+    /// A fresh query for `key` asking `question` (the caller fills the rest). Not when full.
+    std::uint32_t insert(const dns_flow_key& key, const question_facts& question);
+    /// Makes `key` find query `slot` too (a retry from another port or ID). No-op when full.
+    void add_alias(std::uint32_t slot, const dns_flow_key& key);
+    /// Removes a query with its aliases.
     void erase(std::uint32_t slot);
     pending_query& at(std::uint32_t slot) { return slots_[slot]; }
 
     std::size_t size() const noexcept { return size_; }
     bool full() const noexcept { return size_ >= capacity_; }
-    /// The oldest live entry (in arrival order), or npos.
+    /// The oldest live query (in arrival order), or npos.
     std::uint32_t oldest();
-    /// Unanswered entries (answered ones linger until they expire).
+    /// Unanswered queries (answered ones linger until they expire).
     std::size_t unanswered() const noexcept { return unanswered_; }
     void mark_answered(std::uint32_t slot);
 
   private:
+    std::uint32_t allocate(const dns_flow_key& key);
+    void release(std::uint32_t slot);
+
     std::size_t capacity_;
     std::size_t size_ = 0;
     std::size_t unanswered_ = 0;
     std::vector<pending_query> slots_;
     std::vector<std::uint32_t> free_;
     std::unordered_map<dns_flow_key, std::uint32_t, dns_flow_key_hash> heads_;
+    std::unordered_map<std::uint64_t, std::uint32_t> retry_heads_;
     struct arrival {
         std::uint32_t slot;
         std::uint32_t generation;

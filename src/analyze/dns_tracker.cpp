@@ -215,24 +215,24 @@ struct dns_tracker::impl {
         const dns_flow_key key{client, server, m.id(), transport};
         if (std::uint32_t slot = table.find(key, question);
             slot != detail::dns_pending_table::npos) {
-            pending_query& q = table.at(slot);
-            if (!q.answered) {
+            slot = table.query_of(slot);
+            if (!table.at(slot).answered) {
                 // Still waiting (expired ones are gone already): the same query again.
-                ++q.retransmissions;
-                ++counters.retransmissions;
-                if (q.retransmission_frames.size() < max_listed_retransmissions)
-                    q.retransmission_frames.push_back(frame_number);
-                merge(q.anomalies, found);
+                count_retransmission(table.at(slot), frame_number, found);
                 return;
             }
             table.erase(slot);  // answered before: this starts a new transaction
+        } else if (const std::uint32_t retried = table.find_retried(key, question);
+                   retried != detail::dns_pending_table::npos) {
+            // The same question from the same host to the same server while it is still
+            // unanswered, from another port or with another ID: how dig and many stub
+            // resolvers retry. Its response must find the transaction too.
+            count_retransmission(table.at(retried), frame_number, found);
+            table.add_alias(retried, key);
+            return;
         }
         if (table.full()) evict_oldest();
-        pending_query& q = table.at(table.insert(key));
-        q.has_question = question.present;
-        q.qname.assign(question.name.view());
-        q.qtype = question.qtype;
-        q.qclass = question.qclass;
+        pending_query& q = table.at(table.insert(key, question));
         q.opcode = m.opcode();
         q.rd = m.rd();
         q.query_frame = frame_number;
@@ -245,13 +245,23 @@ struct dns_tracker::impl {
         if (transport == dns_transport::tcp && !held.empty()) link_tcp_retry(q);
     }
 
+    void count_retransmission(pending_query& q, std::uint64_t frame_number,
+                              const anomaly_set& found) {
+        ++q.retransmissions;
+        ++counters.retransmissions;
+        if (q.retransmission_frames.size() < max_listed_retransmissions)
+            q.retransmission_frames.push_back(frame_number);
+        merge(q.anomalies, found);
+    }
+
     void response(dns_transport transport, const flow_endpoint& client, const flow_endpoint& server,
                   const dns_message& m, const anomaly_set& found, std::uint64_t frame_number,
                   std::int64_t ts_ns) {
         ++counters.responses;
         detail::read_first_question(m, question);
         const dns_flow_key key{client, server, m.id(), transport};
-        const std::uint32_t slot = table.find(key, question);
+        std::uint32_t slot = table.find(key, question);
+        if (slot != detail::dns_pending_table::npos) slot = table.query_of(slot);
         dns_transaction& t = scratch;
         if (slot == detail::dns_pending_table::npos) {
             ++counters.unsolicited;

@@ -113,6 +113,32 @@ TEST(DnsTracker, RetransmissionsAreLinkedAndLatencyCountsFromTheFirst) {
     EXPECT_EQ(h.counters().unsolicited, 0u);
 }
 
+TEST(DnsTracker, RetriesFromNewPortsOrIdsAreLinkedAndTheirAnswerCounts) {
+    // dig retries from a new source port with the same ID; other stubs pick a new ID too.
+    const host port2{"10.9.0.1", 40002}, port3{"10.9.0.1", 40003};
+    tracker_harness h;
+    h.feed(udp_frame(client, server, a_query(90, "retry.pks.test")), t0);
+    h.feed(udp_frame(port2, server, a_query(90, "retry.pks.test")), t0 + ms(1000));
+    h.feed(udp_frame(port3, server, a_query(91, "RETRY.pks.test")), t0 + ms(2000));
+    h.feed(udp_frame(server, port3, a_answer(91, "retry.pks.test")), t0 + ms(2003));
+    h.feed(udp_frame(server, port2, a_answer(90, "retry.pks.test")), t0 + ms(2004));
+    // Another host asking the same is not a retry.
+    h.feed(udp_frame({"10.9.0.7", 40000}, server, a_query(92, "retry.pks.test")), t0 + ms(2005));
+    h.finish();
+    ASSERT_EQ(h.records.size(), 2u);
+    const dns_transaction& t = h.records[0];
+    EXPECT_EQ(t.status, dns_status::answered);
+    EXPECT_EQ(t.client.port, 40000) << "the first transmission's endpoints";
+    EXPECT_EQ(t.id, 90);
+    EXPECT_EQ(t.retransmissions, 2u);
+    EXPECT_EQ(t.retransmission_frames, (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_EQ(t.response_frame, 4u);
+    EXPECT_EQ(t.latency_ns, ms(2003));
+    EXPECT_EQ(h.counters().duplicate_responses, 1u) << "the answer to the second try";
+    EXPECT_EQ(h.records[1].status, dns_status::unanswered);
+    EXPECT_EQ(h.records[1].id, 92);
+}
+
 TEST(DnsTracker, SameIdAfterAnAnswerStartsANewTransaction) {
     tracker_harness h;
     h.feed(udp_frame(client, server, a_query(5, "again.pks.test")), t0);
@@ -139,7 +165,8 @@ TEST(DnsTracker, MatchingNeedsEndpointsIdAndQuestion) {
     h.feed(udp_frame(server, client, a_answer(12, "one.pks.test")), t0 + ms(5));
     h.finish();
     ASSERT_EQ(h.records.size(), 6u);
-    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(h.records[i].status, dns_status::unsolicited) << i;
+    for (std::size_t i = 0; i < 5; ++i)
+        EXPECT_EQ(h.records[i].status, dns_status::unsolicited) << i;
     EXPECT_EQ(h.records[5].status, dns_status::unanswered);
     EXPECT_EQ(h.counters().unsolicited, 5u);
 }
