@@ -256,10 +256,19 @@ void compare_rtt(const tshark_stream& s, const tshark_rules& rules, const tcp_co
         t.fail(s, "we have a handshake time, tshark has none");
         return;
     }
-    if (rules.rtt_ack_frame == r.ack_frame && r.syn_count > 1 && ours && rules.first_syn_ts_ns &&
+    // Same ACK, but tshark starts at a later SYN: a retransmission, or the second copy of the
+    // SYN on a capture that sees each packet twice (`-i any` on a router); ours starts at the
+    // first SYN.
+    if (rules.rtt_ack_frame == r.ack_frame && ours && rules.first_syn_ts_ns &&
         std::llabs(*ours - (frame_ts.at(r.ack_frame) - *rules.first_syn_ts_ns)) <= tolerance_ns) {
-        t.count("rtt_syn_retransmitted");
-        return;
+        if (r.syn_count > 1) {
+            t.count("rtt_syn_retransmitted");
+            return;
+        }
+        if (r.duplicates > 0) {
+            t.count("rtt_syn_copy_seen_twice");
+            return;
+        }
     }
     if (rules.rtt_ack_frame != r.ack_frame) {
         t.count(r.ack_frame == 0 ? "rtt_no_completing_ack"
