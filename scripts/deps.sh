@@ -6,6 +6,7 @@ pktscope_packages=(
   libpcap-dev libtins-dev libcli11-dev libfmt-dev libnl-3-dev libnl-route-3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   tshark tcpdump dnsmasq-base dnsutils iproute2 iputils-ping ethtool nftables socat ncat procps
+  unbound nsd
 )
 
 ensure_packages() {

@@ -2,11 +2,15 @@
 // resolver, the iterative queries that resolver sent upstream to answer it (root, TLD,
 // authoritative servers; referrals followed, CNAMEs restarted), in the order it sent them.
 //
-// A host is taken as a resolver once it is seen as the client of a transaction. A step
-// belongs to a client query when the resolver sent it while the client query was open
-// (between its first transmission and its response) and its name is related to the query:
-// the query's name or one of its parent zones (QNAME minimisation, RFC 9156; priming for
-// "."), or a name the chain led to (a CNAME target, the name of a delegated name server).
+// Every query with RD set is a possible client query. A step belongs to it when it was sent
+// while the client query was open (between its first transmission and its response) and
+// either comes from the queried server's own address, or is an iterative query (RD clear)
+// from another host than the client whose name is related: the query's name or one of its
+// parent zones (QNAME minimisation, RFC 9156; priming for "."), or a name the chain led to (a
+// CNAME target, a delegated name server). The second rule finds a resolver that answers
+// clients on one address and asks upstream from another; when several client queries could
+// own such a step, the one opened first gets it. A client query with no step is a
+// chain only when its server was seen resolving before (an answer from its cache).
 // Records wait at most two timeouts before they are reported, so memory stays bounded.
 #pragma once
 
@@ -57,10 +61,11 @@ class dns_chain_builder {
     struct held_record {
         dns_transaction transaction;
         std::uint64_t sequence = 0;
-        bool candidate = false;  ///< a query to a known resolver
+        bool candidate = false;  ///< a possible client query (RD set)
         bool done = false;       ///< reported (as a chain, or as a step of one)
     };
     void build_chain(held_record& client);
+    bool claimed_earlier(const held_record& client, const held_record& step) const;
     void pop_front_reported(std::int64_t now_ns, bool force);
     static std::int64_t completion_ns(const dns_transaction& t, std::int64_t timeout_ns) noexcept;
 
@@ -71,7 +76,7 @@ class dns_chain_builder {
     std::deque<held_record> held_;
     std::deque<std::uint64_t> candidates_;  // sequence numbers, in arrival order
     std::uint64_t next_sequence_ = 0;
-    std::set<ip_address> resolvers_;
+    std::set<ip_address> resolvers_;  // servers that were seen resolving upstream
     std::int64_t now_ns_ = INT64_MIN;
     dns_chain chain_;  // reused
     dns_chain_counters counters_;

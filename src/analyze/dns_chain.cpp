@@ -50,13 +50,10 @@ std::int64_t dns_chain_builder::completion_ns(const dns_transaction& t,
 }
 
 void dns_chain_builder::add(const dns_transaction& t) {
-    if (t.status != dns_status::unsolicited && resolvers_.size() < max_resolvers)
-        resolvers_.insert(t.client.address);
     held_record& r = held_.emplace_back();
     r.transaction = t;
     r.sequence = next_sequence_++;
-    r.candidate =
-        t.status != dns_status::unsolicited && t.rd && resolvers_.count(t.server.address) != 0;
+    r.candidate = t.status != dns_status::unsolicited && t.rd && t.has_question;
     if (r.candidate) candidates_.push_back(r.sequence);
     if (held_.size() > max_held_) {
         // Too many records waiting: the oldest is reported as it stands.
@@ -122,6 +119,21 @@ void dns_chain_builder::pop_front_reported(std::int64_t now_ns, bool force) {
     }
 }
 
+bool dns_chain_builder::claimed_earlier(const held_record& client, const held_record& step) const {
+    // Without the resolver's own address to go by, an upstream query goes to the client
+    // query that was open first among those it could serve (resolvers work in arrival order).
+    const dns_transaction& u = step.transaction;
+    for (const held_record& other : held_) {
+        if (&other == &client || other.done || !other.candidate) continue;
+        const dns_transaction& c = other.transaction;
+        if (c.query_ts_ns >= client.transaction.query_ts_ns) continue;
+        if (u.query_ts_ns < c.query_ts_ns || u.query_ts_ns > completion_ns(c, timeout_ns_))
+            continue;
+        if (related(u.qname, {c.qname})) return true;
+    }
+    return false;
+}
+
 void dns_chain_builder::build_chain(held_record& client) {
     client.done = true;
     const dns_transaction& c = client.transaction;
@@ -131,9 +143,14 @@ void dns_chain_builder::build_chain(held_record& client) {
     for (held_record& r : held_) {
         const dns_transaction& t = r.transaction;
         if (r.done || &r == &client || t.query_frame == 0 || !t.has_question) continue;
-        if (!(t.client.address == c.server.address)) continue;
         if (t.query_ts_ns < opened || t.query_ts_ns > closed) continue;
-        sent_meanwhile.push_back(&r);
+        const bool from_server = t.client.address == c.server.address;
+        // An iterative query from another of the resolver's addresses (not the client's,
+        // not to the same server): kept only if its name turns out related below.
+        const bool from_elsewhere = !t.rd && !(t.client.address == c.client.address) &&
+                                    !(t.server.address == c.server.address);
+        if (from_server || (from_elsewhere && !claimed_earlier(client, r)))
+            sent_meanwhile.push_back(&r);
     }
     std::stable_sort(sent_meanwhile.begin(), sent_meanwhile.end(),
                      [](const held_record* a, const held_record* b) {
@@ -148,6 +165,12 @@ void dns_chain_builder::build_chain(held_record& client) {
         chain_.steps.push_back(r->transaction);
         learn_names(r->transaction, interest);
     }
+    if (chain_.steps.empty() && resolvers_.count(c.server.address) == 0) {
+        on_single_(c);  // nothing seen upstream, and not known as a resolver
+        return;
+    }
+    if (!chain_.steps.empty() && resolvers_.size() < max_resolvers)
+        resolvers_.insert(c.server.address);
     ++counters_.chains;
     counters_.steps += chain_.steps.size();
     on_chain_(chain_);

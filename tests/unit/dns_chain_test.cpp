@@ -116,6 +116,35 @@ TEST(DnsChainBuilder, QueriesToAHostThatNeverAsksAreNotChains) {
     EXPECT_EQ(singles, 2u);
 }
 
+TEST(DnsChainBuilder, ResolverAskingFromAnotherAddressAndCacheHits) {
+    // Clients reach the resolver at 10.0.2.53; it asks upstream from 10.0.1.53.
+    std::vector<dns_chain> chains;
+    std::vector<dns_transaction> singles;
+    dns_chain_builder b(
+        timeout, 1000, [&](const dns_chain& c) { chains.push_back(c); },
+        [&](const dns_transaction& t) { singles.push_back(t); });
+    const std::int64_t t0 = 2'000'000 * ms;
+    b.add(txn("10.0.1.53", "10.1.0.1", "example.test", t0 + 1 * ms, t0 + 2 * ms,
+              dns_outcome::referral));
+    b.add(txn("10.0.1.53", "10.3.0.1", "www.example.test", t0 + 3 * ms, t0 + 4 * ms,
+              dns_outcome::answer));
+    // Another client's recursive query elsewhere, same name: not a step (RD set).
+    b.add(txn("10.0.2.7", "10.9.9.9", "www.example.test", t0 + 2 * ms, t0 + 3 * ms,
+              dns_outcome::answer, true));
+    b.add(txn("10.0.2.1", "10.0.2.53", "www.example.test", t0, t0 + 5 * ms, dns_outcome::answer,
+              true));
+    // Later the same question is answered from the cache: a chain without steps.
+    b.add(txn("10.0.2.1", "10.0.2.53", "www.example.test", t0 + 100 * ms, t0 + 101 * ms,
+              dns_outcome::answer, true));
+    b.finish();
+    ASSERT_EQ(chains.size(), 2u);
+    EXPECT_EQ(chains[0].steps.size(), 2u);
+    EXPECT_EQ(to_string(chains[0].steps[0].server.address.v4()), "10.1.0.1");
+    EXPECT_TRUE(chains[1].steps.empty());
+    ASSERT_EQ(singles.size(), 1u);
+    EXPECT_EQ(to_string(singles[0].server.address.v4()), "10.9.9.9");
+}
+
 TEST(DnsChainBuilder, HeldRecordsAreBounded) {
     std::size_t reported = 0;
     dns_chain_builder b(
