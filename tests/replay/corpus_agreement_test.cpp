@@ -17,6 +17,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -158,6 +159,7 @@ struct field_stats {
 struct corpus_run {
     std::array<field_stats, std::tuple_size_v<field_values>> fields{};
     std::size_t captures_compared = 0;
+    std::map<std::string, std::size_t> frames_by_linktype;  // which link types were covered
     std::size_t captures_unsupported = 0;
     std::size_t captures_without_reference = 0;
     std::size_t captures_unreadable = 0;
@@ -232,6 +234,7 @@ void compare_capture(const std::filesystem::path& path, std::vector<disagreement
         }
         if (row >= reference->rows.size()) continue;
         ++run.frames;
+        ++run.frames_by_linktype[linktype_name(source->linktype())];
         decode(f, p);
         const field_values ours = tshark_values(f, p);
         for (std::size_t i = 0; i < ours.size(); ++i) {
@@ -333,6 +336,8 @@ TEST(CorpusAgreementTest, EveryFieldAgreesWithTsharkOrIsExplained) {
             out << '\n';
         }
     }
+    for (const auto& [name, frames] : run.frames_by_linktype)
+        std::printf("link type %-12s %6zu frames\n", name.c_str(), frames);
     for (const auto& m : run.frame_count_mismatches) std::printf("frame count: %s\n", m.c_str());
 
     std::size_t shown = 0;
