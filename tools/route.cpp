@@ -176,18 +176,16 @@ int run_trace(const trace_options& o) {
     if (first && o.json)
         render_decision_json(out.buffer(), *first, false, std::nullopt);
     else if (first)
-        fmt::format_to(
-            std::back_inserter(out.buffer()),
-            "route trace to {} ({} probes, max {} hops); first hop: {}\n", o.host,
-            o.icmp  ? "ICMP"
-            : o.tcp ? "TCP"
-                    : "UDP",
-            p.max_ttl,
-            first->matched
-                ? fmt::format("{} via {} dev {} (route {})", first->outcome(),
-                              first->matched->via.empty() ? "direct" : first->matched->via,
-                              first->matched->dev, to_string(first->matched->prefix))
-                : first->outcome());
+        fmt::format_to(std::back_inserter(out.buffer()),
+                       "route trace to {} ({} probes, max {} hops); first hop: {}\n", o.host,
+                       o.icmp  ? "ICMP"
+                       : o.tcp ? "TCP"
+                               : "UDP",
+                       p.max_ttl,
+                       first->matched ? fmt::format("{} (route {}, table {})", first->outcome(),
+                                                    to_string(first->matched->prefix),
+                                                    table_name(first->matched->table))
+                                      : first->outcome());
     out.flush();
     trace_route(p, [&](const hop_result& hop) {
         if (o.json)
