@@ -390,6 +390,7 @@ int run_active_handshakes(const handshakes_options& o) {
         decoded_packet p;
         decode_options decode_opts;
         decode_opts.verify_checksums = !o.no_checksums;
+        decode_opts.decode_dns = false;
         std::uint64_t frames = 0;
         try {
             while (!stop.load()) {

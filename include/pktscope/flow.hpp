@@ -8,7 +8,10 @@
 // flow_table<Value> holds at most `max_entries` values. Each entry sits in one of a few
 // timeout classes (for example "attempt", "established", "closing"), each with its own idle
 // timeout; entries of a class are kept in least-recently-used order, so expiry only looks at
-// the head of each class. When the table is full, the entry nearest to its deadline is evicted.
+// the head of each class. The order is kept lazily: touching an entry only stamps its time
+// (no list surgery, so no cache misses on its neighbours per packet); an entry found at the
+// head with a newer stamp than its place in the list is moved to the tail then. When the
+// table is full, the entry nearest to its deadline is evicted.
 // Every removal goes through a caller-supplied callback (so no record is ever dropped silently)
 // and is counted.
 #pragma once
@@ -148,10 +151,13 @@ class flow_table {
         const std::uint64_t h = flow_hash(key);
         const std::size_t mask = slots_.size() - 1;
         for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
-            const handle s = slots_[i];
-            if (s == npos) return npos;
-            const entry& e = at(s);
-            if (e.hash == h && e.key == key) return s;
+            const std::uint64_t s = slots_[i];
+            if (s == empty_slot) return npos;
+            // The slot carries the hash's high half: other keys are told apart without
+            // touching their entries.
+            if ((s >> 32) != (h >> 32)) continue;
+            const auto candidate = static_cast<handle>(s);
+            if (at(candidate).key == key) return candidate;
         }
     }
 
@@ -176,7 +182,6 @@ class flow_table {
         e.value = Value{};
         e.last_ns = now_ns;
         e.cls = static_cast<std::uint8_t>(cls);
-        e.used = true;
         link_tail(h);
         ++size_;
         grow_index_if_needed();
@@ -192,11 +197,13 @@ class flow_table {
     std::int64_t last_seen_ns(handle h) const noexcept { return at(h).last_ns; }
     std::size_t timeout_class(handle h) const noexcept { return at(h).cls; }
 
-    /// Marks the entry as used at `now_ns` and puts it at the tail of class `cls`.
+    /// Marks the entry as used at `now_ns`, in class `cls` (moved to its tail when the class
+    /// changes; otherwise only the time is stamped, see above).
     void touch(handle h, std::int64_t now_ns, std::size_t cls) noexcept {
-        unlink(h);
         entry& e = at(h);
         if (now_ns > e.last_ns) e.last_ns = now_ns;
+        if (e.cls == cls) return;
+        unlink(h);
         e.cls = static_cast<std::uint8_t>(cls);
         link_tail(h);
     }
@@ -214,7 +221,7 @@ class flow_table {
         for (std::size_t c = 0; c < Classes; ++c) {
             const std::int64_t timeout = options_.idle_timeout_ns[c];
             if (timeout <= 0) continue;
-            while (heads_[c] != npos && now_ns - at(heads_[c]).last_ns > timeout) {
+            while (settle_head(c) != npos && now_ns - at(heads_[c]).last_ns > timeout) {
                 const handle h = heads_[c];
                 on_remove(at(h).key, at(h).value, flow_removal::idle_timeout);
                 remove(h);
@@ -230,7 +237,7 @@ class flow_table {
         for (;;) {
             handle oldest = npos;
             for (std::size_t c = 0; c < Classes; ++c)
-                if (heads_[c] != npos &&
+                if (settle_head(c) != npos &&
                     (oldest == npos || at(heads_[c]).last_ns < at(oldest).last_ns))
                     oldest = heads_[c];
             if (oldest == npos) return;
@@ -243,14 +250,16 @@ class flow_table {
   private:
     static constexpr std::size_t chunk_entries = 4096;
 
+    static constexpr std::uint64_t empty_slot = ~std::uint64_t{0};
+
     struct entry {
         flow_key key;
         std::uint64_t hash = 0;
-        std::int64_t last_ns = 0;
+        std::int64_t last_ns = 0;    ///< last use
+        std::int64_t queued_ns = 0;  ///< last use when it took its place in the class list
         handle prev = npos;
         handle next = npos;
         std::uint8_t cls = 0;
-        bool used = false;
         Value value{};
     };
 
@@ -261,6 +270,7 @@ class flow_table {
 
     void link_tail(handle h) noexcept {
         entry& e = at(h);
+        e.queued_ns = e.last_ns;
         e.prev = tails_[e.cls];
         e.next = npos;
         if (tails_[e.cls] != npos)
@@ -283,6 +293,19 @@ class flow_table {
         e.prev = e.next = npos;
     }
 
+    // Moves heads used since they were queued to the tail, until the head is the entry of
+    // the class used longest ago; returns it (npos for an empty class). Amortised O(1): each
+    // touch causes at most one move.
+    handle settle_head(std::size_t c) noexcept {
+        while (heads_[c] != npos) {
+            const handle h = heads_[c];
+            if (at(h).last_ns <= at(h).queued_ns) break;
+            unlink(h);
+            link_tail(h);
+        }
+        return heads_[c];
+    }
+
     // The entry whose deadline (last use + its class's timeout) comes first; classes without
     // a timeout count as never expiring and go last.
     template <class OnRemove>
@@ -291,7 +314,7 @@ class flow_table {
         std::int64_t victim_deadline = 0;
         bool victim_expires = false;
         for (std::size_t c = 0; c < Classes; ++c) {
-            const handle h = heads_[c];
+            const handle h = settle_head(c);
             if (h == npos) continue;
             const bool expires = options_.idle_timeout_ns[c] > 0;
             const std::int64_t deadline =
@@ -315,38 +338,39 @@ class flow_table {
         erase_from_index(h);
         entry& e = at(h);
         e.value = Value{};  // release whatever the value owns now, not when the slot is reused
-        e.used = false;
         e.next = free_;
         free_ = h;
         --size_;
     }
 
-    // Open addressing with linear probing, load factor <= 1/2, grown by doubling.
+    // Open addressing with linear probing, load factor <= 1/2, grown by doubling. A slot
+    // holds the entry's handle and the high half of its hash (empty_slot when free).
     void grow_index_if_needed() {
         if (size_ * 2 <= slots_.size()) return;
         std::size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
-        std::vector<handle> old;
+        std::vector<std::uint64_t> old;
         old.swap(slots_);
-        slots_.assign(capacity, npos);
-        for (handle s : old)
-            if (s != npos) place_in_index(s);
+        slots_.assign(capacity, empty_slot);
+        for (std::uint64_t s : old)
+            if (s != empty_slot) place_in_index(static_cast<handle>(s));
     }
 
     void place_in_index(handle h) noexcept {
         const std::size_t mask = slots_.size() - 1;
         std::size_t i = static_cast<std::size_t>(at(h).hash) & mask;
-        while (slots_[i] != npos) i = (i + 1) & mask;
-        slots_[i] = h;
+        while (slots_[i] != empty_slot) i = (i + 1) & mask;
+        slots_[i] = (at(h).hash >> 32 << 32) | h;
     }
 
     // Backward-shift deletion keeps probe chains intact without tombstones.
     void erase_from_index(handle h) noexcept {
         const std::size_t mask = slots_.size() - 1;
         std::size_t i = static_cast<std::size_t>(at(h).hash) & mask;
-        while (slots_[i] != h) i = (i + 1) & mask;
+        while (static_cast<handle>(slots_[i]) != h) i = (i + 1) & mask;
         std::size_t hole = i;
-        for (std::size_t j = (hole + 1) & mask; slots_[j] != npos; j = (j + 1) & mask) {
-            const std::size_t home = static_cast<std::size_t>(at(slots_[j]).hash) & mask;
+        for (std::size_t j = (hole + 1) & mask; slots_[j] != empty_slot; j = (j + 1) & mask) {
+            const auto home =
+                static_cast<std::size_t>(at(static_cast<handle>(slots_[j])).hash) & mask;
             // Move slots_[j] into the hole unless its home lies cyclically in (hole, j].
             const bool home_between =
                 hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
@@ -355,7 +379,7 @@ class flow_table {
                 hole = j;
             }
         }
-        slots_[hole] = npos;
+        slots_[hole] = empty_slot;
     }
 
     options options_;
@@ -363,7 +387,7 @@ class flow_table {
     std::size_t allocated_ = 0;
     std::size_t size_ = 0;
     handle free_ = npos;
-    std::vector<handle> slots_;
+    std::vector<std::uint64_t> slots_;
     std::array<handle, Classes> heads_{};
     std::array<handle, Classes> tails_{};
     flow_table_counters counters_;

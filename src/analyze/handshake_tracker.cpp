@@ -98,6 +98,26 @@ std::string options_text(const tcp_offered_options& o) {
     return out.empty() ? std::string("no options") : out;
 }
 
+// The reasons behind one frame's conclusions, for --explain, joined by "; ". Built only when
+// explaining: each part is a callable that makes its text, called only then (no allocation
+// per packet otherwise).
+class reasons {
+  public:
+    explicit reasons(bool on) : on_(on) {}
+    template <class Make>
+    void add(Make&& make) {
+        if (!on_) return;
+        if (!text_.empty()) text_ += "; ";
+        text_ += make();
+    }
+    bool empty() const noexcept { return text_.empty(); }
+    const std::string& text() const noexcept { return text_; }
+
+  private:
+    bool on_;
+    std::string text_;
+};
+
 }  // namespace
 
 struct handshake_tracker::impl {
@@ -134,29 +154,34 @@ struct handshake_tracker::impl {
         if (c.emitted) return;
         const bool both_fin = c.client_side.fin_sent && c.server_side.fin_sent;
         if (why == flow_removal::flushed) {
-            finish(c, both_fin ? connection_end::fin : connection_end::open,
-                   both_fin ? "both sides sent a FIN; the capture ended before the last one was "
-                              "acknowledged"
-                            : "still open when the capture ended");
+            finish(c, both_fin ? connection_end::fin : connection_end::open, [both_fin] {
+                return std::string(
+                    both_fin ? "both sides sent a FIN; the capture ended before the last one "
+                               "was acknowledged"
+                             : "still open when the capture ended");
+            });
             return;
         }
         if (both_fin) {
-            finish(c, connection_end::fin,
-                   "both sides sent a FIN; the last one was never acknowledged");
+            finish(c, connection_end::fin, [] {
+                return std::string("both sides sent a FIN; the last one was never acknowledged");
+            });
             return;
         }
         if (why == flow_removal::table_full) {
-            finish(c, connection_end::timeout,
-                   "evicted: the connection table was full (" +
+            finish(c, connection_end::timeout, [this] {
+                return "evicted: the connection table was full (" +
                        std::to_string(table.max_entries()) +
-                       " connections) and it was the nearest to its idle deadline");
+                       " connections) and it was the nearest to its idle deadline";
+            });
         } else {
-            finish(
-                c, connection_end::timeout,
-                "idle timeout: no packet for longer than its class allows (" +
-                    std::string(c.phase == connection_phase::attempt ? "attempt, --attempt-timeout"
-                                                                     : "--idle-timeout") +
-                    ")");
+            finish(c, connection_end::timeout, [&c] {
+                return "idle timeout: no packet for longer than its class allows (" +
+                       std::string(c.phase == connection_phase::attempt
+                                       ? "attempt, --attempt-timeout"
+                                       : "--idle-timeout") +
+                       ")";
+            });
         }
     }
 
@@ -195,7 +220,9 @@ struct handshake_tracker::impl {
 
     // --- the record ---------------------------------------------------------------------
 
-    void finish(connection_tracking& c, connection_end end, const std::string& why) {
+    // `why` makes the text of the end's reason (called only when explaining).
+    template <class Why>
+    void finish(connection_tracking& c, connection_end end, Why&& why) {
         tcp_connection& r = c.record;
         r.end = end;
         r.state = detail::zeek_conn_state(c.zeek, r.history(), r.bytes_client_to_server,
@@ -208,8 +235,9 @@ struct handshake_tracker::impl {
                             d->ladder_tail.end());
             if (options.explain) {
                 // Conclusions always fit: they bypass the per-packet bound.
-                d->explain.push_back({0, r.last_ts_ns, r.client_state, r.server_state,
-                                      "end " + std::string(connection_end_name(end)) + ": " + why});
+                d->explain.push_back(
+                    {0, r.last_ts_ns, r.client_state, r.server_state,
+                     "end " + std::string(connection_end_name(end)) + ": " + why()});
                 d->explain.push_back(
                     {0, r.last_ts_ns, r.client_state, r.server_state,
                      detail::zeek_conn_state_reason(c.zeek, r.history(), r.bytes_client_to_server,
@@ -282,7 +310,7 @@ struct handshake_tracker::impl {
     // --- RST acceptability ------------------------------------------------------------------
 
     bool rst_acceptable(const connection_tracking& c, bool from_client, std::uint32_t seq,
-                        std::uint32_t ack, bool ack_bit, std::string& why) const {
+                        std::uint32_t ack, bool ack_bit, reasons& why) const {
         const tcp_connection& r = c.record;
         const direction_state& sender = from_client ? c.client_side : c.server_side;
         const direction_state& receiver = from_client ? c.server_side : c.client_side;
@@ -290,14 +318,17 @@ struct handshake_tracker::impl {
             // The client is in SYN-SENT: only a RST acknowledging its SYN counts (RFC
             // 9293 3.10.7.3).
             const bool ok = ack_bit && ack == *r.client_isn + 1;
-            why = ok ? "it acknowledges the client's ISN + 1, as RFC 9293 3.10.7.3 requires in "
-                       "SYN-SENT"
-                     : "in SYN-SENT a RST must acknowledge the SYN (RFC 9293 3.10.7.3); this one "
-                       "does not";
+            why.add([ok] {
+                return std::string(
+                    ok ? "it acknowledges the client's ISN + 1, as RFC 9293 3.10.7.3 "
+                         "requires in SYN-SENT"
+                       : "in SYN-SENT a RST must acknowledge the SYN (RFC 9293 "
+                         "3.10.7.3); this one does not");
+            });
             return ok;
         }
         if (!sender.seen && !receiver.ack_known) {
-            why = "nothing was seen to check it against";
+            why.add([] { return std::string("nothing was seen to check it against"); });
             return true;
         }
         // RFC 5961 3.2: RCV.NXT <= SEG.SEQ < RCV.NXT + RCV.WND. RCV.NXT is the receiver's
@@ -306,9 +337,11 @@ struct handshake_tracker::impl {
         const std::int64_t offset = seq_diff(seq, rcv_nxt);
         const std::int64_t window = std::max<std::int64_t>(receiver.window_bytes, 1);
         const bool ok = offset >= 0 && offset < window;
-        why = "its sequence number is " + std::to_string(offset) +
-              " bytes past the receiver's RCV.NXT, " + (ok ? "inside" : "outside") +
-              " its window of " + std::to_string(window) + " bytes (RFC 5961 3.2)";
+        why.add([&] {
+            return "its sequence number is " + std::to_string(offset) +
+                   " bytes past the receiver's RCV.NXT, " + (ok ? "inside" : "outside") +
+                   " its window of " + std::to_string(window) + " bytes (RFC 5961 3.2)";
+        });
         return ok;
     }
 
@@ -337,8 +370,10 @@ struct handshake_tracker::impl {
                            c.client_side.fin_sent && c.server_side.fin_sent
                                ? connection_end::fin
                                : connection_end::timeout,
-                           "superseded: frame " + std::to_string(frame) +
-                               " is a SYN with a new ISN on the same addresses and ports");
+                           [frame] {
+                               return "superseded: frame " + std::to_string(frame) +
+                                      " is a SYN with a new ISN on the same addresses and ports";
+                           });
                 }
                 table.erase(h);
                 h = connection_table::npos;
@@ -417,7 +452,7 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
         ++r.packets_client_to_server;
     else
         ++r.packets_server_to_client;
-    p.anomalies.for_each([&r](anomaly a) { r.packet_anomalies.add(a); });
+    if (!p.anomalies.empty()) p.anomalies.for_each([&r](anomaly a) { r.packet_anomalies.add(a); });
 
     if (p.l4_checksum.status == checksum_status::bad) {
         // The receiving stack drops it, and so does Zeek: only the 'c' letter remains.
@@ -485,7 +520,8 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
     }
 
     // RST acceptability is judged against what the receiver knew before this segment.
-    std::string rst_why;
+    const bool explaining = options.explain;
+    reasons rst_why(explaining);
     const bool rst_accepted = rst && rst_acceptable(c, from_client, seq, ack, ack_bit, rst_why);
 
     bool acknowledges_peer_fin = false;
@@ -501,7 +537,7 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
         syn ? t.window() : static_cast<std::uint32_t>(t.window()) << self.window_shift;
 
     // The handshake.
-    std::string why;
+    reasons why(explaining);
     bool completes_handshake = false;
     if (syn && !ack_bit && from_client) {
         if (!r.client_isn) {
@@ -511,19 +547,26 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
             r.syn_count = 1;
             r.client_options = offered_options(p.tcp_opts);
             c.last_syn_ts_ns = ts;
-            why = "first SYN: " + detail::endpoint_text(r.client) + " is the client, ISN " +
-                  std::to_string(seq) + ", offers " + options_text(*r.client_options);
+            why.add([&] {
+                return "first SYN: " + detail::endpoint_text(r.client) + " is the client, ISN " +
+                       std::to_string(seq) + ", offers " + options_text(*r.client_options);
+            });
         } else {
             ++r.syn_count;
             retransmission = true;
             if (r.synack_frame == 0) c.last_syn_ts_ns = ts;
-            why = "SYN retransmission: it carries the first SYN's ISN " + std::to_string(seq) +
-                  " (retransmissions are told by sequence number), syn_count " +
-                  std::to_string(r.syn_count);
+            why.add([&] {
+                return "SYN retransmission: it carries the first SYN's ISN " + std::to_string(seq) +
+                       " (retransmissions are told by sequence number), syn_count " +
+                       std::to_string(r.syn_count);
+            });
         }
     } else if (syn && !ack_bit) {
         r.anomalies.add(connection_anomaly::simultaneous_open);
-        why = "the server sent a SYN without ACK: simultaneous open (RFC 9293 3.5)";
+        why.add([] {
+            return std::string(
+                "the server sent a SYN without ACK: simultaneous open (RFC 9293 3.5)");
+        });
     } else if (syn && ack_bit && !from_client) {
         if (!r.server_isn) {
             r.server_isn = seq;
@@ -532,19 +575,25 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
             r.synack_count = 1;
             r.server_options = offered_options(p.tcp_opts);
             c.last_synack_ts_ns = ts;
-            why = "first SYN-ACK: server ISN " + std::to_string(seq) + ", offers " +
-                  options_text(*r.server_options);
+            why.add([&] {
+                return "first SYN-ACK: server ISN " + std::to_string(seq) + ", offers " +
+                       options_text(*r.server_options);
+            });
             if (r.client_isn) {
                 r.syn_to_synack_ns = ts - c.last_syn_ts_ns;
-                why += "; syn_to_synack " + detail::ms_text(*r.syn_to_synack_ns) +
-                       " from the last SYN before it";
+                why.add([&] {
+                    return "syn_to_synack " + detail::ms_text(*r.syn_to_synack_ns) +
+                           " from the last SYN before it";
+                });
                 if (ack != *r.client_isn + 1) {
                     r.anomalies.add(connection_anomaly::synack_bad_ack);
-                    why += "; its ACK " + std::to_string(ack) + " is not the client ISN + 1";
+                    why.add([&] {
+                        return "its ACK " + std::to_string(ack) + " is not the client ISN + 1";
+                    });
                 }
             } else {
                 r.anomalies.add(connection_anomaly::synack_without_syn);
-                why += "; no SYN was seen before it";
+                why.add([] { return std::string("no SYN was seen before it"); });
             }
             if (r.client_options) {
                 r.negotiated = negotiate(*r.client_options, *r.server_options);
@@ -559,16 +608,20 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
             ++r.synack_count;
             retransmission = true;
             if (r.ack_frame == 0) c.last_synack_ts_ns = ts;
-            why = "SYN-ACK retransmission: same server ISN " + std::to_string(seq) +
-                  ", synack_count " + std::to_string(r.synack_count);
+            why.add([&] {
+                return "SYN-ACK retransmission: same server ISN " + std::to_string(seq) +
+                       ", synack_count " + std::to_string(r.synack_count);
+            });
         } else {
             r.anomalies.add(connection_anomaly::synack_seq_changed);
-            why = "a SYN-ACK with another ISN (" + std::to_string(seq) + ") than the first (" +
-                  std::to_string(*r.server_isn) + ")";
+            why.add([&] {
+                return "a SYN-ACK with another ISN (" + std::to_string(seq) + ") than the first (" +
+                       std::to_string(*r.server_isn) + ")";
+            });
         }
     } else if (syn && ack_bit) {
         r.anomalies.add(connection_anomaly::originator_syn_ack);
-        why = "the client sent a SYN-ACK";
+        why.add([] { return std::string("the client sent a SYN-ACK"); });
     } else if (ack_bit && !rst && from_client && r.server_isn && r.ack_frame == 0 &&
                seq_diff(ack, *r.server_isn + 1) >= 0 &&
                seq_diff(ack, *r.server_isn + 1) < max_plausible_advance) {
@@ -576,20 +629,24 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
         r.ack_frame = frame;
         r.ack_ts_ns = ts;
         r.synack_to_ack_ns = ts - c.last_synack_ts_ns;
-        why =
-            "completes the handshake: the first client ACK acknowledging the server's ISN + 1; "
-            "synack_to_ack " +
-            detail::ms_text(*r.synack_to_ack_ns);
-        if (r.client_isn) {
-            r.handshake_ns = ts - r.syn_ts_ns;
-            why += ", handshake " + detail::ms_text(*r.handshake_ns) + " from the first SYN";
-        }
+        if (r.client_isn) r.handshake_ns = ts - r.syn_ts_ns;
+        why.add([&] {
+            std::string text =
+                "completes the handshake: the first client ACK acknowledging the server's ISN + 1; "
+                "synack_to_ack " +
+                detail::ms_text(*r.synack_to_ack_ns);
+            if (r.handshake_ns)
+                text += ", handshake " + detail::ms_text(*r.handshake_ns) + " from the first SYN";
+            return text;
+        });
     }
     if (len > 0 && !syn && r.ack_frame == 0 && !completes_handshake && r.client_isn)
         r.anomalies.add(connection_anomaly::data_before_handshake);
     if (retransmission && why.empty())
-        why = "payload retransmission: it does not advance past sequence " +
-              std::to_string(self.next_seq - self.base_seq) + " (relative)";
+        why.add([&] {
+            return "payload retransmission: it does not advance past sequence " +
+                   std::to_string(self.next_seq - self.base_seq) + " (relative)";
+        });
 
     // RFC 9293 states.
     const tcp_state client_before = r.client_state, server_before = r.server_state;
@@ -598,45 +655,46 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
 
     // What ends the connection.
     std::optional<connection_end> end;
-    std::string end_why;
+    reasons end_why(explaining);
     if (rst) {
         if (!rst_accepted) {
             r.anomalies.add(connection_anomaly::rst_out_of_window);
-            if (!why.empty()) why += "; ";
-            why += "RST ignored: " + rst_why;
+            why.add([&] { return "RST ignored: " + rst_why.text(); });
         } else {
             if (!from_client && r.client_isn && !r.server_isn) {
                 end = connection_end::refused;
-                end_why = "the server answered the SYN with a RST in frame " +
-                          std::to_string(frame) +
-                          " and never sent a SYN-ACK: nothing listens on port " +
-                          std::to_string(r.server.port);
+                end_why.add([&] {
+                    return "the server answered the SYN with a RST in frame " +
+                           std::to_string(frame) +
+                           " and never sent a SYN-ACK: nothing listens on port " +
+                           std::to_string(r.server.port);
+                });
             } else {
                 end = from_client ? connection_end::rst_by_client : connection_end::rst_by_server;
-                end_why = std::string("the ") + who + "'s RST in frame " + std::to_string(frame) +
-                          " is acceptable: " + rst_why;
+                end_why.add([&] {
+                    return std::string("the ") + who + "'s RST in frame " + std::to_string(frame) +
+                           " is acceptable: " + rst_why.text();
+                });
             }
-            if (!why.empty()) why += "; ";
-            why += "RST accepted: " + rst_why;
+            why.add([&] { return "RST accepted: " + rst_why.text(); });
         }
     }
-    if (fin) {
-        if (!why.empty()) why += "; ";
-        why += std::string("FIN: the ") + who + " closes its direction";
-    }
-    if (acknowledges_peer_fin) {
-        if (!why.empty()) why += "; ";
-        why += std::string("acknowledges the ") + (from_client ? "server" : "client") + "'s FIN";
-    }
+    if (fin) why.add([&] { return std::string("FIN: the ") + who + " closes its direction"; });
+    if (acknowledges_peer_fin)
+        why.add([&] {
+            return std::string("acknowledges the ") + (from_client ? "server" : "client") +
+                   "'s FIN";
+        });
     if (!end && c.client_side.fin_sent && c.server_side.fin_sent &&
         c.client_side.fin_acknowledged && c.server_side.fin_acknowledged) {
         end = connection_end::fin;
-        end_why = "both sides sent a FIN and both FINs were acknowledged";
+        end_why.add(
+            [] { return std::string("both sides sent a FIN and both FINs were acknowledged"); });
     }
 
     if (options.explain &&
         (!why.empty() || client_before != r.client_state || server_before != r.server_state)) {
-        std::string text = packet_text + (why.empty() ? std::string("data") : why);
+        std::string text = packet_text + (why.empty() ? std::string("data") : why.text());
         if (client_before != r.client_state)
             text += "; client " + std::string(tcp_state_name(client_before)) + " -> " +
                     std::string(tcp_state_name(r.client_state));
@@ -664,7 +722,7 @@ void handshake_tracker::impl::segment(connection_tracking& c, const frame& f,
         if (callbacks.established) callbacks.established(r);
     }
     if (end) {
-        finish(c, *end, end_why);
+        finish(c, *end, [&end_why] { return end_why.text(); });
         return;
     }
     if (c.client_side.fin_sent && c.server_side.fin_sent)
