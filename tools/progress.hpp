@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <type_traits>
 
 namespace pktscope::tools {
 
@@ -15,6 +16,13 @@ public:
     /// Call per packet; redraws at most 4 times a second.
     void update(std::uint64_t bytes_done, std::uint64_t packets) {
         if (enabled_ && (++calls_ & 0x3ffU) == 0) redraw(bytes_done, packets);
+    }
+    /// The same with the position asked for only when a redraw is due: pcap_source's
+    /// file_position() is an lseek system call, too dear to make for every packet.
+    template <class Position>
+        requires std::is_invocable_r_v<std::uint64_t, Position>
+    void update(Position&& bytes_done, std::uint64_t packets) {
+        if (enabled_ && (++calls_ & 0x3ffU) == 0) redraw(bytes_done(), packets);
     }
 
 private:

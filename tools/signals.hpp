@@ -23,7 +23,10 @@ public:
     /// True once SIGINT or SIGTERM arrived.
     bool stop_requested() const noexcept { return stop_.load(std::memory_order_relaxed); }
     /// True once per SIGUSR1 (clears the flag).
-    bool take_stats_request() noexcept { return stats_.exchange(false); }
+    bool take_stats_request() noexcept {
+        // A plain load first: an atomic exchange on every packet costs a locked instruction.
+        return stats_.load(std::memory_order_relaxed) && stats_.exchange(false);
+    }
 
 private:
     void run();

@@ -138,7 +138,7 @@ int run_sniff(const sniff_options& o) {
                 else out.maybe_flush();
                 if (out.reader_gone()) break;
             }
-            progress.update(source.file_position(), summary.packets);
+            progress.update([&source] { return source.file_position(); }, summary.packets);
         }
     } catch (const capture_error& e) {
         out.flush();

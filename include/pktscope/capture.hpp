@@ -85,11 +85,14 @@ public:
 private:
     pcap_source() = default;
     void apply_filter(const std::string& filter);
+    void cache_handle_facts() noexcept;
     pcap* handle_ = nullptr;
     std::FILE* file_ = nullptr;
     std::unique_ptr<char[]> file_buffer_;
     std::uint64_t file_size_ = 0;
     bool timed_out_ = false;
+    std::int64_t ns_per_tick_ = 1000;  // timestamp unit of the handle: 1 (nano) or 1000 (micro)
+    std::uint16_t linktype_ = 0;       // pcap_datalink(), fixed once the handle is open
     std::string description_;
 };
 

@@ -73,6 +73,7 @@ pcap_source pcap_source::open_file(const std::string& path, const std::string& f
     }
     // pcap_close() closes the FILE it was given.
     src.apply_filter(filter);
+    src.cache_handle_facts();
     return src;
 }
 
@@ -112,7 +113,14 @@ pcap_source pcap_source::open_live(const live_options& options, const std::strin
                                 options.device + ": " + pcap_geterr(src.handle_));
     }
     src.apply_filter(filter);
+    src.cache_handle_facts();
     return src;
+}
+
+// Facts next() needs for every packet, asked of libpcap once instead of per packet.
+void pcap_source::cache_handle_facts() noexcept {
+    ns_per_tick_ = pcap_get_tstamp_precision(handle_) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
+    linktype_ = static_cast<std::uint16_t>(pcap_datalink(handle_));
 }
 
 void pcap_source::apply_filter(const std::string& filter) {
@@ -135,6 +143,8 @@ pcap_source& pcap_source::operator=(pcap_source&& other) noexcept {
         file_buffer_ = std::move(other.file_buffer_);
         file_size_ = other.file_size_;
         timed_out_ = other.timed_out_;
+        ns_per_tick_ = other.ns_per_tick_;
+        linktype_ = other.linktype_;
         description_ = std::move(other.description_);
     }
     return *this;
@@ -151,11 +161,10 @@ bool pcap_source::next(frame& out) {
     const int rc = pcap_next_ex(handle_, &header, &data);
     if (rc == 1) {
         out.ts_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
-                    static_cast<std::int64_t>(header->ts.tv_usec) *
-                        (pcap_get_tstamp_precision(handle_) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000);
+                    static_cast<std::int64_t>(header->ts.tv_usec) * ns_per_tick_;
         out.caplen = header->caplen;
         out.wirelen = header->len;
-        out.linktype = static_cast<std::uint16_t>(pcap_datalink(handle_));
+        out.linktype = linktype_;
         out.data = as_bytes_of(data, header->caplen);
         return true;
     }

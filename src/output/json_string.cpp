@@ -5,6 +5,17 @@ namespace pktscope {
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
+    // Fast path: the plain printable prefix (all of it for addresses, names and statuses)
+    // goes in with one append; only from the first byte that needs escaping on do we go
+    // byte by byte.
+    std::size_t plain = 0;
+    while (plain < s.size()) {
+        const auto c = static_cast<unsigned char>(s[plain]);
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
+        ++plain;
+    }
+    out.append(s.substr(0, plain));
+    s.remove_prefix(plain);
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
         if (c == '"' || c == '\\') {
