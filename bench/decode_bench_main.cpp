@@ -1,12 +1,13 @@
 // decode_bench: the decoder/sniffer benchmark of issue 3 section 5, in one run.
 //
-// 1. Loads build/bench-data/{mixed,min_tcp}.pcap (written by capture_gen) into memory and
-//    checks that our decoder and libtins read the same field values; counts allocations.
-// 2. Google Benchmark micro-benchmarks: decoder with and without checksum verification,
+// 1. Whole processes on build/bench-data/{mixed,min_tcp}.pcap (written by capture_gen),
+//    repeated round-robin so a change of machine load hits all alike: pktscope sniff -r
+//    (text, --json), tcpdump -n -r, tcpdump -n -v -r, tshark -T fields with 15 fields on the
+//    first 200k packets; output to /dev/null, peak RSS from wait4.
+// 2. Loads the captures into memory, checks that our decoder and libtins read the same
+//    field values, and counts allocations.
+// 3. Google Benchmark micro-benchmarks: decoder with and without checksum verification,
 //    libtins' parse loop, libpcap's pcap_next_ex floor (two ways of opening the file).
-// 3. Whole processes, repeated round-robin so a change of machine load hits all alike:
-//    pktscope sniff -r (text, --json), tcpdump -n -r, tcpdump -n -v -r, tshark -T fields
-//    with 15 fields on the first 200k packets; output to /dev/null, peak RSS from wait4.
 // 4. Prints one table per capture and the target ratios.
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 
 #include "decode_bench_report.hpp"
 #include "pcap_corpus.hpp"
+#include "pktscope/capture.hpp"
 #include "sniff_bench_process.hpp"
 
 namespace {
@@ -58,11 +60,14 @@ class collecting_reporter : public benchmark::ConsoleReporter {
             const std::string label = name.substr(slash + 1, name.find('/', slash + 1) - slash - 1);
             const auto rate = run.counters.find("items_per_second");
             if (rate == run.counters.end() || rate->second.value <= 0) continue;
+            // items_per_second is per wall second (UseRealTime); the same packets over CPU time:
+            const double packets = rate->second.value * run.real_accumulated_time;
             for (capture_results& r : results_) {
                 if (r.label != label) continue;
                 measurement& m = r.rows[id];
                 m.title = micro_title(id);
                 m.ns_per_packet.push_back(1e9 / rate->second.value);
+                m.cpu_ns_per_packet.push_back(run.cpu_accumulated_time * 1e9 / packets);
             }
         }
     }
@@ -136,10 +141,29 @@ void run_processes(const bench_options& o, std::vector<capture_results>& results
                 measurement& m = r.rows[spec.id];
                 m.title = spec.title;
                 m.ns_per_packet.push_back(run.wall_s * 1e9 / static_cast<double>(spec.packets));
+                m.cpu_ns_per_packet.push_back(run.cpu_s * 1e9 / static_cast<double>(spec.packets));
                 m.peak_rss_kib = std::max(m.peak_rss_kib, run.peak_rss_kib);
             }
         }
     }
+}
+
+// Packets in a capture, read with libpcap (for the per-packet figures of the processes).
+std::uint64_t count_packets(const std::string& path) {
+    pktscope::pcap_source source = pktscope::pcap_source::open_file(path);
+    pktscope::frame f;
+    std::uint64_t n = 0;
+    while (source.next(f)) ++n;
+    return n;
+}
+
+// This process's resident set size now (VmRSS), KiB.
+long current_rss_kib() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
 }
 
 std::string load_average() {
@@ -203,7 +227,6 @@ int main(int argc, char** argv) {
     print_context(argc, argv);
 
     std::vector<capture_results> results;
-    std::vector<std::unique_ptr<packet_corpus>> corpora;
     try {
         for (const std::string& label : o.captures) {
             capture_results r;
@@ -214,6 +237,21 @@ int main(int argc, char** argv) {
                            r.path, o.data_dir);
                 return 1;
             }
+            results.push_back(std::move(r));
+        }
+        // Whole processes first, while this program is still small: a child's peak RSS
+        // (wait4's ru_maxrss) includes the copy of the parent it started as before exec, so
+        // forking after loading 1.3 GB of corpora would charge that to every child.
+        if (!o.skip_processes) {
+            for (capture_results& r : results) r.packets = count_packets(r.path);
+            fmt::print(
+                "this program's own RSS before the runs: {:.1f} MB (a floor of every peak "
+                "RSS below)\n",
+                static_cast<double>(current_rss_kib()) * 1024 / 1e6);
+            run_processes(o, results);
+        }
+        std::vector<std::unique_ptr<packet_corpus>> corpora;
+        for (capture_results& r : results) {
             auto corpus = std::make_unique<packet_corpus>(load_corpus(r.path));
             r.packets = corpus->frames.size();
             r.mean_frame_bytes = corpus->mean_frame_bytes();
@@ -221,26 +259,22 @@ int main(int argc, char** argv) {
             fmt::print(
                 "{}: {} packets loaded; parity: {} field disagreements, {} libtins exceptions; "
                 "allocations per packet: decoder {:.3f}, libtins {:.3f}\n",
-                label, r.packets, r.parity.field_disagreements, r.parity.libtins_exceptions,
+                r.label, r.packets, r.parity.field_disagreements, r.parity.libtins_exceptions,
                 r.parity.pktscope_allocs_per_packet, r.parity.libtins_allocs_per_packet);
-            if (!o.skip_micro) register_micro_benchmarks(*corpus, label);
+            if (!o.skip_micro) register_micro_benchmarks(*corpus, r.label);
             corpora.push_back(std::move(corpus));
-            results.push_back(std::move(r));
         }
         if (!o.skip_micro) {
             collecting_reporter reporter(results);
             benchmark::RunSpecifiedBenchmarks(&reporter);
             for (capture_results& r : results) {
-                if (auto it = r.rows.find("decode_checksums"); it != r.rows.end())
-                    it->second.allocs_per_packet = r.parity.pktscope_allocs_per_packet;
-                if (auto it = r.rows.find("decode_no_checksums"); it != r.rows.end())
-                    it->second.allocs_per_packet = r.parity.pktscope_allocs_per_packet;
+                for (const char* id : {"decode_checksums", "decode_no_checksums"})
+                    if (auto it = r.rows.find(id); it != r.rows.end())
+                        it->second.allocs_per_packet = r.parity.pktscope_allocs_per_packet;
                 if (auto it = r.rows.find("libtins"); it != r.rows.end())
                     it->second.allocs_per_packet = r.parity.libtins_allocs_per_packet;
             }
         }
-        corpora.clear();  // give the memory back before the whole-process runs
-        if (!o.skip_processes) run_processes(o, results);
     } catch (const std::exception& e) {
         fmt::print(stderr, "decode_bench: {}\n", e.what());
         return 1;

@@ -15,13 +15,15 @@ namespace pktscope::bench {
 
 /// One row: a parser loop or a whole process, measured one or more times.
 struct measurement {
-    std::string title;                  ///< what was run, as printed
-    std::vector<double> ns_per_packet;  ///< one value per repetition
-    double allocs_per_packet = -1;      ///< < 0: not measured
-    long peak_rss_kib = -1;             ///< < 0: not measured (in-process rows)
+    std::string title;                      ///< what was run, as printed
+    std::vector<double> ns_per_packet;      ///< wall time, one value per repetition
+    std::vector<double> cpu_ns_per_packet;  ///< CPU time (user + system), per repetition
+    double allocs_per_packet = -1;          ///< < 0: not measured
+    long peak_rss_kib = -1;                 ///< < 0: not measured (in-process rows)
     double median_ns() const;
     double min_ns() const;
     double max_ns() const;
+    double median_cpu_ns() const;
 };
 
 /// Everything measured on one capture, rows keyed by id (decode_checksums, libtins,
