@@ -35,7 +35,7 @@ void route_annotator::annotate(const decoded_packet& packet, packet_context& con
     } else {
         return;
     }
-    const route_decision d = tables_->decide(destination);
+    const route_decision d = tables_->decide(destination, std::nullopt, false);
     if (d.matched == nullptr) return;
     prefix_text_ = to_string(d.matched->prefix);
     context.route = route_annotation{prefix_text_, d.matched->dev, d.matched->via};

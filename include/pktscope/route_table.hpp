@@ -148,9 +148,11 @@ class routing_tables {
     void finish();
 
     /// The decision for `destination` (optional `source` for "from" rules): rules in
-    /// priority order, longest prefix, then lowest metric.
+    /// priority order, longest prefix, then lowest metric. Without `explain` the explanation
+    /// lines are not built (the per-packet annotation path).
     route_decision decide(const any_address& destination,
-                          const std::optional<any_address>& source = std::nullopt) const;
+                          const std::optional<any_address>& source = std::nullopt,
+                          bool explain = true) const;
 
     std::size_t route_count() const noexcept { return routes_.size(); }
     std::size_t rule_count() const noexcept { return rules_.size(); }

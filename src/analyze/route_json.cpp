@@ -60,7 +60,7 @@ class parser {
                 skip_space();
                 std::string key = parse_string();
                 expect(':', "expected ':' after an object key");
-                v.members.emplace_back(std::move(key), parse_value(depth + 1));
+                v.members.push_back(member{std::move(key), parse_value(depth + 1)});
             } while (take(','));
             expect('}', "expected ',' or '}' in an object");
         } else if (c == '[') {
@@ -151,8 +151,8 @@ class parser {
 
 const value* value::get(std::string_view key) const noexcept {
     if (type != kind::object) return nullptr;
-    for (const auto& [k, v] : members)
-        if (k == key) return &v;
+    for (const member& m : members)
+        if (m.key == key) return &m.v;
     return nullptr;
 }
 

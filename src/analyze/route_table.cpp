@@ -273,22 +273,25 @@ std::string describe_route(const route_entry& r) {
 }  // namespace
 
 route_decision routing_tables::decide(const any_address& destination,
-                                      const std::optional<any_address>& source) const {
+                                      const std::optional<any_address>& source,
+                                      bool explain) const {
     route_decision d;
     d.address = destination;
     for (const routing_rule& rule : rules_) {
         if (rule.ipv6 != destination.ipv6) continue;
         const std::string mismatch = rule_mismatch(rule, destination, source);
         if (!mismatch.empty()) {
-            d.explanation.push_back(fmt::format("rule {}: skipped ({})", rule.text, mismatch));
+            if (explain)
+                d.explanation.push_back(fmt::format("rule {}: skipped ({})", rule.text, mismatch));
             continue;
         }
         switch (rule.action) {
             case rule_action::nop:
-                d.explanation.push_back(fmt::format("rule {}: nop", rule.text));
+                if (explain) d.explanation.push_back(fmt::format("rule {}: nop", rule.text));
                 continue;
             case rule_action::goto_:
-                d.explanation.push_back(fmt::format("rule {}: goto not followed", rule.text));
+                if (explain)
+                    d.explanation.push_back(fmt::format("rule {}: goto not followed", rule.text));
                 continue;
             case rule_action::blackhole:
             case rule_action::unreachable:
@@ -297,15 +300,17 @@ route_decision routing_tables::decide(const any_address& destination,
                 d.rule_verdict = rule.action == rule_action::blackhole     ? route_type::blackhole
                                  : rule.action == rule_action::unreachable ? route_type::unreachable
                                                                            : route_type::prohibit;
-                d.explanation.push_back(fmt::format("rule {}: ends the lookup", rule.text));
+                if (explain)
+                    d.explanation.push_back(fmt::format("rule {}: ends the lookup", rule.text));
                 return d;
             case rule_action::lookup:
                 break;
         }
         const table_index* t = find_table(rule.table);
         if (t == nullptr) {
-            d.explanation.push_back(
-                fmt::format("rule {}: table {} is empty", rule.text, table_name(rule.table)));
+            if (explain)
+                d.explanation.push_back(
+                    fmt::format("rule {}: table {} is empty", rule.text, table_name(rule.table)));
             continue;
         }
         std::array<route_id, 129> ids{};
@@ -313,9 +318,10 @@ route_decision routing_tables::decide(const any_address& destination,
                                                : t->v4.covering(destination.v4, ids);
         const auto& ordered = destination.ipv6 ? t->ordered_v6 : t->ordered_v4;
         if (n == 0) {
-            d.explanation.push_back(fmt::format("rule {}: no prefix in table {} covers {}",
-                                                rule.text, table_name(rule.table),
-                                                to_string(destination)));
+            if (explain)
+                d.explanation.push_back(fmt::format("rule {}: no prefix in table {} covers {}",
+                                                    rule.text, table_name(rule.table),
+                                                    to_string(destination)));
             continue;
         }
         const std::size_t first_candidate = d.candidates.size();
@@ -327,46 +333,52 @@ route_decision routing_tables::decide(const any_address& destination,
                                                            : "shorter prefix"});
         }
         const route_entry& best = *d.candidates[first_candidate].route;
-        std::string covering_list;
-        for (std::size_t i = first_candidate; i < d.candidates.size(); ++i) {
-            if (i > first_candidate &&
-                same_prefix(d.candidates[i].route, d.candidates[i - 1].route))
-                continue;
-            covering_list +=
-                (covering_list.empty() ? "" : ", ") + to_string(d.candidates[i].route->prefix);
+        if (explain) {
+            std::string covering_list;
+            for (std::size_t i = first_candidate; i < d.candidates.size(); ++i) {
+                if (i > first_candidate &&
+                    same_prefix(d.candidates[i].route, d.candidates[i - 1].route))
+                    continue;
+                covering_list +=
+                    (covering_list.empty() ? "" : ", ") + to_string(d.candidates[i].route->prefix);
+            }
+            d.explanation.push_back(fmt::format("rule {}: table {}: {} covering prefix{} ({})",
+                                                rule.text, table_name(rule.table), n,
+                                                n == 1 ? "" : "es", covering_list));
         }
-        d.explanation.push_back(fmt::format("rule {}: table {}: {} covering prefix{} ({})",
-                                            rule.text, table_name(rule.table), n,
-                                            n == 1 ? "" : "es", covering_list));
         if (rule.suppress_prefixlength && best.prefix.length() <= *rule.suppress_prefixlength) {
             for (std::size_t i = first_candidate; i < d.candidates.size(); ++i)
                 d.candidates[i].verdict = "suppressed by rule";
-            d.explanation.push_back(
-                fmt::format("  /{} suppressed (suppress_prefixlength {}): next rule",
-                            best.prefix.length(), *rule.suppress_prefixlength));
+            if (explain)
+                d.explanation.push_back(
+                    fmt::format("  /{} suppressed (suppress_prefixlength {}): next rule",
+                                best.prefix.length(), *rule.suppress_prefixlength));
             continue;
         }
         if (best.type == route_type::throw_) {
             d.candidates[first_candidate].verdict = "throw";
-            d.explanation.push_back(fmt::format("  longest prefix {} is a throw route: next rule",
-                                                to_string(best.prefix)));
+            if (explain)
+                d.explanation.push_back(fmt::format(
+                    "  longest prefix {} is a throw route: next rule", to_string(best.prefix)));
             continue;
         }
-        std::string why =
-            n == 1 ? fmt::format("  {} is the only covering prefix", to_string(best.prefix))
-                   : fmt::format("  {} wins: longest prefix (/{}) among {}", to_string(best.prefix),
-                                 best.prefix.length(), n);
-        const std::size_t next = first_candidate + 1;
-        if (next < d.candidates.size() && same_prefix(d.candidates[next].route, &best))
-            why +=
-                fmt::format("; metric {} beats {}", best.metric, d.candidates[next].route->metric);
-        d.explanation.push_back(why);
-        d.explanation.push_back(fmt::format("  chosen: {}", describe_route(best)));
+        if (explain) {
+            std::string why =
+                n == 1 ? fmt::format("  {} is the only covering prefix", to_string(best.prefix))
+                       : fmt::format("  {} wins: longest prefix (/{}) among {}",
+                                     to_string(best.prefix), best.prefix.length(), n);
+            const std::size_t next = first_candidate + 1;
+            if (next < d.candidates.size() && same_prefix(d.candidates[next].route, &best))
+                why += fmt::format("; metric {} beats {}", best.metric,
+                                   d.candidates[next].route->metric);
+            d.explanation.push_back(why);
+            d.explanation.push_back(fmt::format("  chosen: {}", describe_route(best)));
+        }
         d.rule = &rule;
         d.matched = &best;
         return d;
     }
-    d.explanation.push_back("no rule produced a route: network unreachable");
+    if (explain) d.explanation.push_back("no rule produced a route: network unreachable");
     return d;
 }
 
