@@ -18,6 +18,10 @@ sigset_t watched_signals() {
 }  // namespace
 
 signal_watcher::signal_watcher() {
+    // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded
+    // instead of becoming pending, so sigtimedwait() would never see it: restore the default
+    // (harmless, as the signals are blocked and only ever taken by the watcher).
+    for (const int sig : {SIGINT, SIGTERM, SIGUSR1}) std::signal(sig, SIG_DFL);
     const sigset_t set = watched_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     thread_ = std::thread([this] { run(); });

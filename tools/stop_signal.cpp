@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,11 @@
 namespace pktscope::tools {
 
 stop_signal::stop_signal() {
+    // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded
+    // before a signalfd could report it: restore the default (the signals are blocked, so it
+    // never runs).
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
