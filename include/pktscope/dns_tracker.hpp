@@ -8,10 +8,11 @@
 // Time is capture time: a query with no response within `timeout_ns` of its first
 // transmission is unanswered. Identical queries while one is pending are retransmissions
 // of it (latency counts from the first transmission); so is the same question from the same
-// client host to the same server from another port or with another ID (how dig and many stub
-// resolvers retry), and a response to any of the retries answers the transaction. A UDP answer with
-// TC set is linked to the TCP retry of the same question from the same client to the same server.
-// All state is bounded (pending queries, TCP streams, buffered bytes), with eviction counters.
+// client host to the same server from another port with the same ID (dig) or with another ID
+// from the same port (stub resolvers), and a response to any retry answers the transaction. A UDP
+// answer with TC set is linked to the TCP retry of the same question from the same client to the
+// same server. All state is bounded (pending queries, TCP streams, buffered bytes), with eviction
+// counters.
 #pragma once
 
 #include <array>
@@ -201,6 +202,7 @@ struct dns_tracker_counters {
     std::uint64_t tcp_gaps = 0;              ///< missing TCP bytes (capture loss): resynced
     std::uint64_t tcp_bytes_dropped = 0;     ///< TCP payload bytes that could not be used
     std::uint64_t held_truncated_evictions = 0;
+    anomaly_counters anomalies;  ///< DNS anomalies, counted once per message that had them
 };
 
 /// Receives each finished transaction. The reference is valid only during the call.

@@ -89,16 +89,29 @@ dns_outcome classify(const dns_transaction& t) noexcept {
 
 }  // namespace
 
-void read_first_question(const dns_message& message, question_facts& out) noexcept {
+void read_first_question(const dns_message& message, question_facts& out,
+                         anomaly_set& anomalies) noexcept {
     out.present = false;
     out.name.clear();
-    dns_walker walker(message);
-    dns_question q;
-    if (!walker.next_question(q)) return;
-    if (!read_dns_name(message.bytes(), q.name_offset, &out.name)) return;
+    if (message.qdcount() == 0) return;
+    const byte_span bytes = message.bytes();
+    if (bytes.size() <= dns_header_length) {
+        anomalies.add(anomaly::dns_count_exceeds_message);
+        return;
+    }
+    // One read, with the text: the question is the name at the end of the header.
+    const auto end = read_dns_name(bytes, dns_header_length, &out.name);
+    if (!end) {
+        anomalies.add(end.error());
+        return;
+    }
+    if (!has_bytes(bytes, *end, 4)) {
+        anomalies.add(anomaly::dns_record_overrun);
+        return;
+    }
     out.present = true;
-    out.qtype = q.qtype;
-    out.qclass = q.qclass;
+    out.qtype = load_be16(bytes, *end);
+    out.qclass = load_be16(bytes, *end + 2);
 }
 
 void read_query_edns(const dns_message& message, dns_edns_facts& edns, bool& has_edns,
@@ -115,7 +128,7 @@ void read_query_edns(const dns_message& message, dns_edns_facts& edns, bool& has
     }
 }
 
-void read_response(const dns_message& message, dns_transaction& t) {
+void read_response(const dns_message& message, dns_transaction& t, anomaly_set& anomalies) {
     t.aa = message.aa();
     t.tc = message.tc();
     t.ra = message.ra();
@@ -130,24 +143,24 @@ void read_response(const dns_message& message, dns_transaction& t) {
         if (r.type == dns_type::opt) {
             if (r.section == dns_section::additional && !t.has_response_edns) {
                 t.has_response_edns = true;
-                read_edns_options(message, r, t.response_edns, t.anomalies);
+                read_edns_options(message, r, t.response_edns, anomalies);
                 // RFC 6891 6.1.3: the OPT TTL's top byte holds RCODE bits 4-11.
                 rcode = static_cast<std::uint16_t>(rcode | (edns_from_opt(r).extended_rcode << 4));
             }
             continue;
         }
         if (r.section == dns_section::answer) {
-            read_rr(message, r, element_at(t.answers, answers++), t.anomalies);
+            read_rr(message, r, element_at(t.answers, answers++), anomalies);
         } else if (r.section == dns_section::authority) {
             dns_rr_text& rr = element_at(t.authority, authority++);
-            read_rr(message, r, rr, t.anomalies);
+            read_rr(message, r, rr, anomalies);
             if (rr.type == dns_type::soa && !t.has_soa) {
                 t.has_soa = true;
                 t.soa = rr;
             }
         }
     }
-    if (walker.error()) t.anomalies.add(*walker.error());
+    if (walker.error()) anomalies.add(*walker.error());
     t.answers.resize(answers);
     t.authority.resize(authority);
     t.rcode = rcode;
@@ -190,16 +203,6 @@ bool dns_name_is_at_or_below(std::string_view name, std::string_view ancestor) n
     std::size_t backslashes = 0;
     for (std::size_t i = dot; i > 0 && name[i - 1] == '\\'; --i) ++backslashes;
     return backslashes % 2 == 0;
-}
-
-anomaly_set dns_anomalies_of(const anomaly_set& all) noexcept {
-    anomaly_set out;
-    all.for_each([&out](anomaly a) {
-        // By name, so DNS anomalies added to the list later are included too.
-        const std::string_view name = anomaly_name(a);
-        if (name.starts_with("dns_") || a == anomaly::truncated_dns_header) out.add(a);
-    });
-    return out;
 }
 
 }  // namespace pktscope::detail

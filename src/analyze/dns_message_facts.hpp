@@ -17,8 +17,10 @@ struct question_facts {
     std::uint16_t qclass = 0;
 };
 
-/// Reads the first question (absent when QDCOUNT is 0 or the question is malformed).
-void read_first_question(const dns_message& message, question_facts& out) noexcept;
+/// Reads the first question (absent when QDCOUNT is 0 or the question is malformed; why it is
+/// malformed goes to `anomalies`).
+void read_first_question(const dns_message& message, question_facts& out,
+                         anomaly_set& anomalies) noexcept;
 
 /// Reads the OPT record of a query into `edns` (`has_edns` tells whether there is one);
 /// malformed options are recorded in `anomalies`.
@@ -27,8 +29,8 @@ void read_query_edns(const dns_message& message, dns_edns_facts& edns, bool& has
 
 /// Fills the response side of `t` from `message`: flags, the 12-bit RCODE, answer and
 /// authority records, the negative answer's SOA, the response's EDNS and the outcome.
-/// Malformed parts are recorded in t.anomalies.
-void read_response(const dns_message& message, dns_transaction& t);
+/// Every record is walked; malformed parts are recorded in `anomalies`.
+void read_response(const dns_message& message, dns_transaction& t, anomaly_set& anomalies);
 
 /// DNS name equality in presentation form: ASCII letters compare case-insensitively
 /// (RFC 4343 3); escapes are produced identically for both sides, so they compare as text.
@@ -36,8 +38,5 @@ bool dns_names_equal(std::string_view a, std::string_view b) noexcept;
 
 /// True when `ancestor` is `name` or one of its parent domains ("." is everyone's).
 bool dns_name_is_at_or_below(std::string_view name, std::string_view ancestor) noexcept;
-
-/// Only the DNS anomalies of `all` (the decoder's other findings belong to the packet).
-anomaly_set dns_anomalies_of(const anomaly_set& all) noexcept;
 
 }  // namespace pktscope::detail

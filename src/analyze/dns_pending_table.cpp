@@ -16,61 +16,73 @@ std::uint8_t protocol_of(dns_transport t) noexcept {
     return t == dns_transport::udp ? ip_protocol::udp : ip_protocol::tcp;
 }
 
-// What a retry keeps: transport, client host (not port), server, question (name without case).
-std::uint64_t retry_hash_of(const dns_flow_key& key, const question_facts& q) noexcept {
-    flow_endpoint client_host = key.client;
-    client_host.port = 0;
-    std::uint64_t h = flow_hash({client_host, key.server, protocol_of(key.transport)});
-    h ^= (std::uint64_t{q.qtype} << 16 | q.qclass) * 0x9e3779b97f4a7c15ULL;
+}  // namespace
+
+dns_lookup::dns_lookup(const dns_flow_key& k, const question_facts& q) noexcept
+    : key(k), question(&q) {
+    // The flow hash with the ID mixed in: IDs of one client/server pair spread over the table.
+    key_hash = flow_hash({k.client, k.server, protocol_of(k.transport)}) ^
+               ((std::uint64_t{k.id} + 1) * 0x9e3779b97f4a7c15ULL);
+    if (!q.present) return;
+    std::uint64_t h = (std::uint64_t{q.qtype} << 16 | q.qclass) * 0x9e3779b97f4a7c15ULL + 1;
     for (char c : q.name.view()) {  // FNV-1a over the lower-cased name
         const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
         h = (h ^ static_cast<unsigned char>(lower)) * 0x100000001b3ULL;
     }
-    return h;
+    question_hash = h;
 }
 
-}  // namespace
-
-std::size_t dns_flow_key_hash::operator()(const dns_flow_key& k) const noexcept {
-    // The flow hash with the ID mixed in: IDs of one client/server pair spread over the table.
-    const std::uint64_t h = flow_hash({k.client, k.server, protocol_of(k.transport)});
-    return static_cast<std::size_t>(h ^ (std::uint64_t{k.id} * 0x9e3779b97f4a7c15ULL));
+std::uint64_t dns_lookup::retry_hash() const noexcept {
+    if (!has_retry_hash_) {
+        flow_endpoint client_host = key.client;
+        client_host.port = 0;
+        retry_hash_ =
+            flow_hash({client_host, key.server, protocol_of(key.transport)}) ^ question_hash;
+        has_retry_hash_ = true;
+    }
+    return retry_hash_;
 }
 
 dns_pending_table::dns_pending_table(std::size_t capacity)
     : capacity_(capacity == 0 ? 1 : capacity) {}
 
-std::uint32_t dns_pending_table::find(const dns_flow_key& key,
-                                      const question_facts& question) const {
-    const auto it = heads_.find(key);
-    if (it == heads_.end()) return npos;
-    std::uint32_t without_question = npos;
-    // The chain is newest first; remember the last (oldest) unanswered one for responses
-    // that carry no question.
-    for (std::uint32_t s = it->second; s != npos; s = slots_[s].next_same_key) {
+std::uint32_t dns_pending_table::find(const dns_lookup& m) const {
+    std::uint32_t found = npos;
+    by_key_.for_each(m.key_hash, [&](std::uint32_t s) {
         const pending_query& q = slots_[s];
-        if (question.present && question_matches(q, question)) return s;
-        if (!question.present && !slots_[query_of(s)].answered) without_question = s;
-    }
-    return without_question;
+        if (!(q.key == m.key)) return false;
+        if (m.question->present) {
+            if (q.question_hash != m.question_hash || !question_matches(q, *m.question))
+                return false;
+            found = s;
+            return true;
+        }
+        // No question to go by: the oldest query for this key.
+        if (found == npos || slots_[query_of(s)].query_ts_ns < slots_[query_of(found)].query_ts_ns)
+            found = s;
+        return false;
+    });
+    return found;
 }
 
-std::uint32_t dns_pending_table::find_retried(const dns_flow_key& key,
-                                              const question_facts& question) const {
-    if (!question.present) return npos;
-    const auto it = retry_heads_.find(retry_hash_of(key, question));
-    if (it == retry_heads_.end()) return npos;
-    for (std::uint32_t s = it->second; s != npos; s = slots_[s].next_same_retry) {
+std::uint32_t dns_pending_table::find_retried(const dns_lookup& m) const {
+    if (!m.question->present) return npos;
+    std::uint32_t found = npos;
+    by_retry_.for_each(m.retry_hash(), [&](std::uint32_t s) {
         const pending_query& q = slots_[s];
-        if (q.answered || q.key.transport != key.transport || !(q.key.server == key.server) ||
-            !(q.key.client.address == key.client.address) || !question_matches(q, question))
-            continue;
-        return s;
-    }
-    return npos;
+        // A retry keeps its ID (dig: new port, same ID) or its port (new ID, same socket);
+        // a new port and a new ID is another transaction.
+        if ((q.key.id != m.key.id && q.key.client.port != m.key.client.port) ||
+            q.key.transport != m.key.transport || !(q.key.server == m.key.server) ||
+            !(q.key.client.address == m.key.client.address) || !question_matches(q, *m.question))
+            return false;
+        found = s;
+        return true;
+    });
+    return found;
 }
 
-std::uint32_t dns_pending_table::allocate(const dns_flow_key& key) {
+std::uint32_t dns_pending_table::allocate(const dns_lookup& m) {
     std::uint32_t slot;
     if (!free_.empty()) {
         slot = free_.back();
@@ -80,35 +92,32 @@ std::uint32_t dns_pending_table::allocate(const dns_flow_key& key) {
         slots_.emplace_back();
     }
     pending_query& q = slots_[slot];
-    q.key = key;
+    q.key = m.key;
+    q.key_hash = m.key_hash;
+    q.question_hash = m.question_hash;
     q.live = true;
-    q.answered = false;
     q.alias_of = npos;
     q.aliases.clear();
-    q.next_same_retry = npos;
     ++q.generation;
-    auto [it, inserted] = heads_.try_emplace(key, slot);
-    q.next_same_key = inserted ? npos : it->second;
-    it->second = slot;
+    by_key_.insert(q.key_hash, slot);
     ++size_;
     return slot;
 }
 
-std::uint32_t dns_pending_table::insert(const dns_flow_key& key, const question_facts& question) {
-    const std::uint32_t slot = allocate(key);
+std::uint32_t dns_pending_table::insert(const dns_lookup& m) {
+    const std::uint32_t slot = allocate(m);
     pending_query& q = slots_[slot];
+    const question_facts& question = *m.question;
     q.has_question = question.present;
     q.qname.assign(question.name.view());
     q.qtype = question.qtype;
     q.qclass = question.qclass;
     if (question.present) {
-        q.retry_hash = retry_hash_of(key, question);
-        auto [it, inserted] = retry_heads_.try_emplace(q.retry_hash, slot);
-        q.next_same_retry = inserted ? npos : it->second;
-        it->second = slot;
+        q.retry_hash = m.retry_hash();
+        by_retry_.insert(q.retry_hash, slot);
     }
     arrivals_.push_back({slot, q.generation});
-    ++unanswered_;
+    ++queries_;
     // Entries erased out of order leave stale arrivals behind; drop them before they pile up.
     if (arrivals_.size() > 4 * capacity_ + 64) {
         std::deque<arrival> kept;
@@ -119,9 +128,9 @@ std::uint32_t dns_pending_table::insert(const dns_flow_key& key, const question_
     return slot;
 }
 
-void dns_pending_table::add_alias(std::uint32_t slot, const dns_flow_key& key) {
+void dns_pending_table::add_alias(std::uint32_t slot, const dns_lookup& m) {
     if (full()) return;
-    const std::uint32_t alias = allocate(key);
+    const std::uint32_t alias = allocate(m);
     pending_query& a = slots_[alias];
     const pending_query& q = slots_[slot];
     a.alias_of = slot;
@@ -134,22 +143,7 @@ void dns_pending_table::add_alias(std::uint32_t slot, const dns_flow_key& key) {
 
 void dns_pending_table::release(std::uint32_t slot) {
     pending_query& q = slots_[slot];
-    const auto it = heads_.find(q.key);
-    if (it != heads_.end()) {
-        if (it->second == slot) {
-            if (q.next_same_key == npos)
-                heads_.erase(it);
-            else
-                it->second = q.next_same_key;
-        } else {
-            for (std::uint32_t s = it->second; s != npos; s = slots_[s].next_same_key) {
-                if (slots_[s].next_same_key == slot) {
-                    slots_[s].next_same_key = q.next_same_key;
-                    break;
-                }
-            }
-        }
-    }
+    by_key_.erase(q.key_hash, slot);
     q.live = false;
     ++q.generation;
     --size_;
@@ -161,25 +155,8 @@ void dns_pending_table::erase(std::uint32_t slot) {
     if (!q.live || q.alias_of != npos) return;
     for (std::uint32_t alias : q.aliases) release(alias);
     q.aliases.clear();
-    if (q.has_question) {
-        const auto it = retry_heads_.find(q.retry_hash);
-        if (it != retry_heads_.end()) {
-            if (it->second == slot) {
-                if (q.next_same_retry == npos)
-                    retry_heads_.erase(it);
-                else
-                    it->second = q.next_same_retry;
-            } else {
-                for (std::uint32_t s = it->second; s != npos; s = slots_[s].next_same_retry) {
-                    if (slots_[s].next_same_retry == slot) {
-                        slots_[s].next_same_retry = q.next_same_retry;
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    if (!q.answered) --unanswered_;
+    if (q.has_question) by_retry_.erase(q.retry_hash, slot);
+    --queries_;
     release(slot);
 }
 
@@ -193,12 +170,21 @@ std::uint32_t dns_pending_table::oldest() {
     return npos;
 }
 
-void dns_pending_table::mark_answered(std::uint32_t slot) {
-    pending_query& q = slots_[slot];
-    if (q.live && !q.answered) {
-        q.answered = true;
-        --unanswered_;
-    }
+dns_answered_memory::dns_answered_memory(std::size_t slots) {
+    std::size_t n = 1;
+    while (n < slots) n <<= 1;
+    entries_.resize(n);
+}
+
+void dns_answered_memory::remember(std::uint64_t fingerprint, std::int64_t answered_ns) {
+    entries_[static_cast<std::size_t>(fingerprint) & (entries_.size() - 1)] = {fingerprint,
+                                                                               answered_ns};
+}
+
+bool dns_answered_memory::recall(std::uint64_t fingerprint, std::int64_t now_ns,
+                                 std::int64_t within_ns) const {
+    const entry& e = entries_[static_cast<std::size_t>(fingerprint) & (entries_.size() - 1)];
+    return e.fingerprint == fingerprint && now_ns - e.answered_ns <= within_ns;
 }
 
 }  // namespace pktscope::detail

@@ -1,14 +1,15 @@
-// The bounded table of queries waiting for (or recently given) a response, internal to the
-// DNS tracker. Entries live in reusable slots (their strings keep their storage), are found
-// by transport + endpoints + ID and then by question, and leave in arrival order.
+// The bounded table of queries waiting for a response, internal to the DNS tracker. Entries
+// live in reusable slots (their strings keep their storage), are found by transport +
+// endpoints + ID and then by question, and leave in arrival order. Hashes are computed once
+// per message by the caller (dns_lookup) and passed in.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "dns_hash_index.hpp"
 #include "dns_message_facts.hpp"
 #include "pktscope/dns_tracker.hpp"
 
@@ -23,15 +24,29 @@ struct dns_flow_key {
     friend bool operator==(const dns_flow_key&, const dns_flow_key&) = default;
 };
 
-struct dns_flow_key_hash {
-    std::size_t operator()(const dns_flow_key& k) const noexcept;
+/// A message's key, question and the hashes the table needs, computed once.
+struct dns_lookup {
+    dns_flow_key key;
+    const question_facts* question = nullptr;
+    std::uint64_t key_hash = 0;       ///< every field of `key`
+    std::uint64_t question_hash = 0;  ///< type, class and the name without case (0: none)
+    mutable std::uint64_t retry_hash_ = 0;
+    mutable bool has_retry_hash_ = false;
+    /// Computes both hashes.
+    dns_lookup(const dns_flow_key& k, const question_facts& q) noexcept;
+    /// Client host (not port), server, transport and question: what a retry keeps (computed
+    /// on first use).
+    std::uint64_t retry_hash() const noexcept;
+    /// Identifies the answered transaction for duplicate detection.
+    std::uint64_t fingerprint() const noexcept {
+        return key_hash ^ (question_hash * 0xc2b2ae3d27d4eb4fULL);
+    }
 };
 
-/// One query in the table, or an alias: the (client port, ID) of a retry of another query,
-/// so that a response to the retry finds the transaction too.
+/// One query waiting for its response, or an alias: the (client port, ID) of a retry of
+/// another query, so that a response to the retry finds the transaction too.
 struct pending_query {
     dns_flow_key key;
-    bool answered = false;  ///< kept after its answer to recognise duplicate responses
     bool has_question = false;
     std::string qname;
     std::uint16_t qtype = 0;
@@ -48,12 +63,16 @@ struct pending_query {
     std::uint64_t truncated_udp_frame = 0;
     // Table bookkeeping.
     std::uint32_t generation = 0;
-    std::uint32_t next_same_key = 0;     ///< next slot with the same flow key, or npos
+    std::uint64_t key_hash = 0;
+    std::uint64_t question_hash = 0;
+    std::uint64_t retry_hash = 0;
     std::uint32_t alias_of = 0;          ///< for an alias: its query's slot, else npos
     std::vector<std::uint32_t> aliases;  ///< a query's alias slots
-    std::uint64_t retry_hash = 0;        ///< client host + server + question
-    std::uint32_t next_same_retry = 0;   ///< next query with the same retry_hash, or npos
     bool live = false;
+    /// What fingerprint() of a response to this entry's key would be.
+    std::uint64_t fingerprint() const noexcept {
+        return key_hash ^ (question_hash * 0xc2b2ae3d27d4eb4fULL);
+    }
 };
 
 class dns_pending_table {
@@ -62,20 +81,20 @@ class dns_pending_table {
 
     explicit dns_pending_table(std::size_t capacity);
 
-    /// The live entry (query or alias) for `key` asking `question`; when the message has no
-    /// question, the oldest unanswered one for `key`. npos when there is none.
-    std::uint32_t find(const dns_flow_key& key, const question_facts& question) const;
-    /// The unanswered query that a query with `key` and `question` repeats from another
-    /// client port or with another ID: same transport, client host, server and question.
-    std::uint32_t find_retried(const dns_flow_key& key, const question_facts& question) const;
+    /// The live entry (query or alias) for the key asking the question; when the message has
+    /// no question, the oldest one for the key. npos when there is none.
+    std::uint32_t find(const dns_lookup& m) const;
+    /// The query that `m` repeats from another client port (same ID) or with another ID
+    /// (same port): same transport, client host, server and question. npos when none.
+    std::uint32_t find_retried(const dns_lookup& m) const;
     /// The query an entry stands for (itself, or the query an alias belongs to).
     std::uint32_t query_of(std::uint32_t slot) const {
         return slots_[slot].alias_of == npos ? slot : slots_[slot].alias_of;
     }
-    /// A fresh query for `key` asking `question` (the caller fills the rest). Not when full.
-    std::uint32_t insert(const dns_flow_key& key, const question_facts& question);
-    /// Makes `key` find query `slot` too (a retry from another port or ID). No-op when full.
-    void add_alias(std::uint32_t slot, const dns_flow_key& key);
+    /// A fresh query for `m` (the caller fills the rest). Not when full.
+    std::uint32_t insert(const dns_lookup& m);
+    /// Makes `m`'s key find query `slot` too (a retry). No-op when full.
+    void add_alias(std::uint32_t slot, const dns_lookup& m);
     /// Removes a query with its aliases.
     void erase(std::uint32_t slot);
     pending_query& at(std::uint32_t slot) { return slots_[slot]; }
@@ -84,26 +103,44 @@ class dns_pending_table {
     bool full() const noexcept { return size_ >= capacity_; }
     /// The oldest live query (in arrival order), or npos.
     std::uint32_t oldest();
-    /// Unanswered queries (answered ones linger until they expire).
-    std::size_t unanswered() const noexcept { return unanswered_; }
-    void mark_answered(std::uint32_t slot);
+    /// Queries waiting (aliases not counted).
+    std::size_t queries() const noexcept { return queries_; }
 
   private:
-    std::uint32_t allocate(const dns_flow_key& key);
+    std::uint32_t allocate(const dns_lookup& m);
     void release(std::uint32_t slot);
 
     std::size_t capacity_;
     std::size_t size_ = 0;
-    std::size_t unanswered_ = 0;
+    std::size_t queries_ = 0;
     std::vector<pending_query> slots_;
     std::vector<std::uint32_t> free_;
-    std::unordered_map<dns_flow_key, std::uint32_t, dns_flow_key_hash> heads_;
-    std::unordered_map<std::uint64_t, std::uint32_t> retry_heads_;
+    dns_hash_index by_key_;    // flow key -> queries and aliases
+    dns_hash_index by_retry_;  // client host + server + question -> queries
     struct arrival {
         std::uint32_t slot;
         std::uint32_t generation;
     };
     std::deque<arrival> arrivals_;
+};
+
+/// Fingerprints of recently answered transactions (every key of the query and its aliases,
+/// with the question), so that a second response is a duplicate rather than unsolicited.
+/// Direct-mapped and fixed in size: an old fingerprint can be overwritten (its duplicate then
+/// counts as unsolicited); a wrong match needs a 64-bit collision.
+class dns_answered_memory {
+  public:
+    explicit dns_answered_memory(std::size_t slots = 1u << 15);
+    void remember(std::uint64_t fingerprint, std::int64_t answered_ns);
+    /// True when `fingerprint` was answered no longer than `within_ns` before `now_ns`.
+    bool recall(std::uint64_t fingerprint, std::int64_t now_ns, std::int64_t within_ns) const;
+
+  private:
+    struct entry {
+        std::uint64_t fingerprint = 0;
+        std::int64_t answered_ns = 0;
+    };
+    std::vector<entry> entries_;
 };
 
 }  // namespace pktscope::detail

@@ -57,10 +57,12 @@ struct dns_tracker::impl {
     dns_transaction_sink sink;
     dns_tracker_counters counters;
     detail::dns_pending_table table;
+    detail::dns_answered_memory answered;
     std::bitset<65536> dns_ports;
     std::int64_t now_ns = INT64_MIN;
     dns_transaction scratch;  // every record is built here, so its buffers are reused
     question_facts question;
+    anomaly_set found;  // anomalies of the message being read
     tcp_stream_table streams;
     std::size_t tcp_buffered_bytes = 0;
     std::deque<held_truncated> held;
@@ -73,7 +75,7 @@ struct dns_tracker::impl {
              slot = table.oldest()) {
             pending_query& q = table.at(slot);
             if (q.query_ts_ns + options.timeout_ns >= now_ns) break;
-            if (!q.answered) emit_unanswered(q, false);
+            emit_unanswered(q, false);
             table.erase(slot);
         }
         while (!held.empty() && held.front().deadline_ns < now_ns) {
@@ -96,7 +98,7 @@ struct dns_tracker::impl {
         for (std::uint32_t slot = table.oldest(); slot != detail::dns_pending_table::npos;
              slot = table.oldest()) {
             pending_query& q = table.at(slot);
-            if (!q.answered) emit_unanswered(q, false);
+            emit_unanswered(q, false);
             table.erase(slot);
         }
         while (!held.empty()) {
@@ -118,20 +120,9 @@ struct dns_tracker::impl {
         if (!dns_ports.test(src.port) && !dns_ports.test(dst.port)) return;
         if (p.udp) {
             ++counters.udp_messages;
-            anomaly_set found;
-            if (p.dns) {
-                found = detail::dns_anomalies_of(p.anomalies);
-                message(dns_transport::udp, src, dst, p.dns->message.bytes(), found, frame_number,
-                        f.ts_ns);
-            } else {
-                const auto m = dns_message::parse(p.payload);
-                if (!m) {
-                    ++counters.malformed;
-                    return;
-                }
-                if (p.payload.size() >= p.payload_length) inspect_dns(*m, found);
-                message(dns_transport::udp, src, dst, p.payload, found, frame_number, f.ts_ns);
-            }
+            // A datagram cut by the snapshot length is short, not malformed.
+            message(dns_transport::udp, src, dst, p.payload, p.payload.size() >= p.payload_length,
+                    frame_number, f.ts_ns);
         } else if (p.tcp) {
             tcp_segment(p, *flow, frame_number, f.ts_ns);
         }
@@ -162,9 +153,7 @@ struct dns_tracker::impl {
         byte_span m;
         while (r.next_message(m)) {
             ++counters.tcp_messages;
-            anomaly_set found;
-            if (const auto parsed = dns_message::parse(m)) inspect_dns(*parsed, found);
-            message(dns_transport::tcp, flow.source, flow.destination, m, found, frame_number,
+            message(dns_transport::tcp, flow.source, flow.destination, m, true, frame_number,
                     ts_ns);
         }
         counters.tcp_gaps += r.counters().gaps - before.gaps;
@@ -193,77 +182,99 @@ struct dns_tracker::impl {
 
     // --- messages ---
 
+    // `whole`: the message is all there (else its anomalies are not the sender's doing).
     void message(dns_transport transport, const flow_endpoint& src, const flow_endpoint& dst,
-                 byte_span bytes, const anomaly_set& found, std::uint64_t frame_number,
-                 std::int64_t ts_ns) {
+                 byte_span bytes, bool whole, std::uint64_t frame_number, std::int64_t ts_ns) {
         const auto m = dns_message::parse(bytes);
         if (!m) {
             ++counters.malformed;
+            if (whole) counters.anomalies.add(single(anomaly::truncated_dns_header));
             return;
         }
+        found = anomaly_set{};
         if (!m->qr())
-            query(transport, src, dst, *m, found, frame_number, ts_ns);
+            query(transport, src, dst, *m, whole, frame_number, ts_ns);
         else
-            response(transport, dst, src, *m, found, frame_number, ts_ns);
+            response(transport, dst, src, *m, whole, frame_number, ts_ns);
+    }
+
+    static anomaly_set single(anomaly a) {
+        anomaly_set set;
+        set.add(a);
+        return set;
+    }
+
+    // What a message's walks found, kept when the message was whole.
+    void settle(anomaly_set& into, bool whole) {
+        if (!whole || found.empty()) return;
+        merge(into, found);
+        counters.anomalies.add(found);
     }
 
     void query(dns_transport transport, const flow_endpoint& client, const flow_endpoint& server,
-               const dns_message& m, const anomaly_set& found, std::uint64_t frame_number,
-               std::int64_t ts_ns) {
+               const dns_message& m, bool whole, std::uint64_t frame_number, std::int64_t ts_ns) {
         ++counters.queries;
-        detail::read_first_question(m, question);
-        const dns_flow_key key{client, server, m.id(), transport};
-        if (std::uint32_t slot = table.find(key, question);
-            slot != detail::dns_pending_table::npos) {
-            slot = table.query_of(slot);
-            if (!table.at(slot).answered) {
-                // Still waiting (expired ones are gone already): the same query again.
-                count_retransmission(table.at(slot), frame_number, found);
-                return;
-            }
-            table.erase(slot);  // answered before: this starts a new transaction
-        } else if (const std::uint32_t retried = table.find_retried(key, question);
-                   retried != detail::dns_pending_table::npos) {
+        detail::read_first_question(m, question, found);
+        const detail::dns_lookup lookup({client, server, m.id(), transport}, question);
+        std::uint32_t slot = table.find(lookup);
+        bool retry_elsewhere = false;
+        if (slot == detail::dns_pending_table::npos) {
             // The same question from the same host to the same server while it is still
-            // unanswered, from another port or with another ID: how dig and many stub
-            // resolvers retry. Its response must find the transaction too.
-            count_retransmission(table.at(retried), frame_number, found);
-            table.add_alias(retried, key);
+            // unanswered, from another port with the same ID (dig) or with another ID from
+            // the same port (stubs): a retry, and its response must find the transaction too.
+            slot = table.find_retried(lookup);
+            retry_elsewhere = slot != detail::dns_pending_table::npos;
+        }
+        if (slot != detail::dns_pending_table::npos) {
+            // Still waiting (expired ones are gone already): the same query again.
+            pending_query& q = table.at(table.query_of(slot));
+            if (m.arcount() != 0) {
+                dns_edns_facts ignored;
+                bool has = false;
+                detail::read_query_edns(m, ignored, has, found);
+            }
+            settle(q.anomalies, whole);
+            count_retransmission(q, frame_number);
+            if (retry_elsewhere) table.add_alias(slot, lookup);
             return;
         }
         if (table.full()) evict_oldest();
-        pending_query& q = table.at(table.insert(key, question));
+        pending_query& q = table.at(table.insert(lookup));
         q.opcode = m.opcode();
         q.rd = m.rd();
         q.query_frame = frame_number;
         q.query_ts_ns = ts_ns;
         q.retransmissions = 0;
         q.retransmission_frames.clear();
-        q.anomalies = found;
+        q.anomalies = anomaly_set{};
         q.truncated_udp_frame = 0;
-        detail::read_query_edns(m, q.edns, q.has_edns, q.anomalies);
+        q.has_edns = false;
+        if (m.arcount() != 0) detail::read_query_edns(m, q.edns, q.has_edns, found);
+        settle(q.anomalies, whole);
         if (transport == dns_transport::tcp && !held.empty()) link_tcp_retry(q);
     }
 
-    void count_retransmission(pending_query& q, std::uint64_t frame_number,
-                              const anomaly_set& found) {
+    void count_retransmission(pending_query& q, std::uint64_t frame_number) {
         ++q.retransmissions;
         ++counters.retransmissions;
         if (q.retransmission_frames.size() < max_listed_retransmissions)
             q.retransmission_frames.push_back(frame_number);
-        merge(q.anomalies, found);
     }
 
     void response(dns_transport transport, const flow_endpoint& client, const flow_endpoint& server,
-                  const dns_message& m, const anomaly_set& found, std::uint64_t frame_number,
+                  const dns_message& m, bool whole, std::uint64_t frame_number,
                   std::int64_t ts_ns) {
         ++counters.responses;
-        detail::read_first_question(m, question);
-        const dns_flow_key key{client, server, m.id(), transport};
-        std::uint32_t slot = table.find(key, question);
+        detail::read_first_question(m, question, found);
+        const detail::dns_lookup lookup({client, server, m.id(), transport}, question);
+        std::uint32_t slot = table.find(lookup);
         if (slot != detail::dns_pending_table::npos) slot = table.query_of(slot);
         dns_transaction& t = scratch;
         if (slot == detail::dns_pending_table::npos) {
+            if (answered.recall(lookup.fingerprint(), ts_ns, options.timeout_ns)) {
+                ++counters.duplicate_responses;
+                return;
+            }
             ++counters.unsolicited;
             t.transport = transport;
             t.client = client;
@@ -284,24 +295,24 @@ struct dns_tracker::impl {
             t.has_query_edns = false;
             t.truncated_udp_frame = 0;
             t.tcp_retry_frame = 0;
-            t.anomalies = found;
+            t.anomalies = anomaly_set{};
             t.latency_ns = 0;
         } else {
             pending_query& q = table.at(slot);
-            if (q.answered) {
-                ++counters.duplicate_responses;
-                return;
-            }
             fill_query_side(t, q);
-            merge(t.anomalies, found);
             t.status = dns_status::answered;
             t.latency_ns = ts_ns - q.query_ts_ns;
-            table.mark_answered(slot);
+            // Later responses to any of its keys are duplicates, not unsolicited.
+            answered.remember(q.fingerprint(), ts_ns);
+            for (std::uint32_t alias : q.aliases)
+                answered.remember(table.at(alias).fingerprint(), ts_ns);
+            table.erase(slot);
             ++counters.answered;
         }
         t.response_frame = frame_number;
         t.response_ts_ns = ts_ns;
-        detail::read_response(m, t);
+        detail::read_response(m, t, found);
+        settle(t.anomalies, whole);
         if (transport == dns_transport::udp && t.tc && t.status == dns_status::answered) {
             ++counters.truncated;
             hold_truncated(t);
@@ -361,11 +372,8 @@ struct dns_tracker::impl {
     void evict_oldest() {
         const std::uint32_t slot = table.oldest();
         if (slot == detail::dns_pending_table::npos) return;
-        pending_query& q = table.at(slot);
-        if (!q.answered) {
-            ++counters.pending_evictions;
-            emit_unanswered(q, true);
-        }
+        ++counters.pending_evictions;
+        emit_unanswered(table.at(slot), true);
         table.erase(slot);
     }
 
@@ -423,7 +431,7 @@ const dns_tracker_counters& dns_tracker::counters() const noexcept {
 }
 
 std::size_t dns_tracker::pending() const noexcept {
-    return impl_->table.unanswered();
+    return impl_->table.queries();
 }
 
 }  // namespace pktscope

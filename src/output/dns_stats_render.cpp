@@ -155,6 +155,12 @@ void render_dns_summary_json(fmt::memory_buffer& out, const dns_tracker_counters
     e.close();
     o.field("tcp_gaps", c.tcp_gaps);
     o.field("tcp_bytes_dropped", c.tcp_bytes_dropped);
+    o.key("anomalies");
+    json::object a(out);
+    for (std::size_t i = 0; i < anomaly_count; ++i)
+        if (c.anomalies.counts[i] != 0)
+            a.field(anomaly_name(static_cast<anomaly>(i)), c.anomalies.counts[i]);
+    a.close();
     if (chain != nullptr) {
         o.field("chains", chain->chains);
         o.field("chain_steps", chain->steps);
@@ -178,6 +184,10 @@ void render_dns_summary_text(fmt::memory_buffer& out, const dns_tracker_counters
         c.udp_messages, c.tcp_messages, c.tcp_gaps, c.tcp_bytes_dropped, c.malformed,
         c.pending_evictions, c.tcp_stream_evictions, c.tcp_buffer_resets,
         c.held_truncated_evictions);
+    for (std::size_t i = 0; i < anomaly_count; ++i)
+        if (c.anomalies.counts[i] != 0)
+            fmt::format_to(out_it(out), "  {}: {} messages\n",
+                           anomaly_name(static_cast<anomaly>(i)), c.anomalies.counts[i]);
     if (chain != nullptr)
         fmt::format_to(out_it(out), "{} chains with {} upstream steps, {} records reported early\n",
                        chain->chains, chain->steps, chain->evictions);

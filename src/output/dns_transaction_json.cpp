@@ -43,8 +43,20 @@ void edns_field(json::object& o, std::string_view key, const dns_edns_facts& e) 
     x.close();
 }
 
+// Milliseconds with six decimals, exact from the nanoseconds (no floating point on the way).
 void milliseconds_field(json::object& o, std::string_view key, std::int64_t ns) {
-    o.field(key, static_cast<double>(ns) / 1e6);
+    o.key(key);
+    fmt::memory_buffer& out = o.out();
+    if (ns < 0) {
+        out.push_back('-');
+        ns = -ns;
+    }
+    const auto whole = fmt::format_int(static_cast<unsigned long long>(ns / 1'000'000));
+    out.append(whole.data(), whole.data() + whole.size());
+    char fraction[7] = {'.', '0', '0', '0', '0', '0', '0'};
+    for (std::int64_t rest = ns % 1'000'000, i = 6; i > 0; rest /= 10, --i)
+        fraction[i] = static_cast<char>('0' + rest % 10);
+    out.append(fraction, fraction + 7);
 }
 
 // Every field of `t` into the open object `o` (without "type").

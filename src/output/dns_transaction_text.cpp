@@ -9,12 +9,39 @@ namespace {
 
 using out_it = std::back_insert_iterator<fmt::memory_buffer>;
 
+// The per-record path appends pieces directly (no format-string parsing): this line is
+// printed once per transaction, millions of times on a big capture.
+void put(fmt::memory_buffer& out, std::string_view s) {
+    out.append(s);
+}
+
+void put_number(fmt::memory_buffer& out, std::uint64_t v) {
+    const fmt::format_int text(v);
+    out.append(text.data(), text.data() + text.size());
+}
+
+// Milliseconds with three decimals from nanoseconds, rounded to the microsecond.
+void put_milliseconds(fmt::memory_buffer& out, std::int64_t ns) {
+    if (ns < 0) {
+        out.push_back('-');
+        ns = -ns;
+    }
+    const std::uint64_t us = (static_cast<std::uint64_t>(ns) + 500) / 1000;
+    put_number(out, us / 1000);
+    const auto fraction = static_cast<unsigned>(us % 1000);
+    const char digits[4] = {'.', static_cast<char>('0' + fraction / 100),
+                            static_cast<char>('0' + fraction / 10 % 10),
+                            static_cast<char>('0' + fraction % 10)};
+    out.append(digits, digits + 4);
+}
+
 void append_endpoint(fmt::memory_buffer& out, const flow_endpoint& e) {
     if (e.address.family == 6)
         append_address(out, e.address.v6());
     else
         append_address(out, e.address.v4());
-    fmt::format_to(out_it(out), ".{}", e.port);
+    out.push_back('.');
+    put_number(out, e.port);
 }
 
 void append_records(fmt::memory_buffer& out, const std::vector<dns_rr_text>& records,
@@ -23,8 +50,15 @@ void append_records(fmt::memory_buffer& out, const std::vector<dns_rr_text>& rec
     for (std::size_t i = 0; i < records.size(); ++i) {
         const dns_rr_text& rr = records[i];
         if (i != 0) out.append(std::string_view(", "));
-        if (verbose) fmt::format_to(out_it(out), "{} {} ", rr.name, rr.ttl);
-        fmt::format_to(out_it(out), "{} {}", type_mnemonic(buf, rr.type), rr.data);
+        if (verbose) {
+            put(out, rr.name);
+            out.push_back(' ');
+            put_number(out, rr.ttl);
+            out.push_back(' ');
+        }
+        put(out, type_mnemonic(buf, rr.type));
+        out.push_back(' ');
+        put(out, rr.data);
     }
 }
 
@@ -42,14 +76,20 @@ void append_edns(fmt::memory_buffer& out, std::string_view label, const dns_edns
 // Everything after the time of day.
 void append_body(fmt::memory_buffer& out, const dns_transaction& t, const dns_text_options& o) {
     dns_mnemonic_buffer buf;
-    fmt::format_to(out_it(out), "{} ", dns_transport_name(t.transport));
+    put(out, dns_transport_name(t.transport));
+    out.push_back(' ');
     append_endpoint(out, t.client);
     out.append(std::string_view(" > "));
     append_endpoint(out, t.server);
-    fmt::format_to(out_it(out), ": id {}", t.id);
+    put(out, ": id ");
+    put_number(out, t.id);
     if (t.opcode != 0) fmt::format_to(out_it(out), " {}", opcode_mnemonic(buf, t.opcode));
-    if (t.has_question)
-        fmt::format_to(out_it(out), " {}? {}", type_mnemonic(buf, t.qtype), t.qname);
+    if (t.has_question) {
+        out.push_back(' ');
+        put(out, type_mnemonic(buf, t.qtype));
+        put(out, "? ");
+        put(out, t.qname);
+    }
     switch (t.status) {
         case dns_status::unanswered:
             out.append(std::string_view(" -> unanswered"));
@@ -60,8 +100,13 @@ void append_body(fmt::memory_buffer& out, const dns_transaction& t, const dns_te
                            dns_outcome_name(t.outcome));
             break;
         case dns_status::answered:
-            fmt::format_to(out_it(out), " -> {} {} {:.3f} ms", rcode_mnemonic(buf, t.rcode),
-                           dns_outcome_name(t.outcome), static_cast<double>(t.latency_ns) / 1e6);
+            put(out, " -> ");
+            put(out, rcode_mnemonic(buf, t.rcode));
+            out.push_back(' ');
+            put(out, dns_outcome_name(t.outcome));
+            out.push_back(' ');
+            put_milliseconds(out, t.latency_ns);
+            put(out, " ms");
             break;
     }
     if (t.status != dns_status::unanswered) {
@@ -105,12 +150,16 @@ void append_body(fmt::memory_buffer& out, const dns_transaction& t, const dns_te
             out.append(anomaly_name(a));
         });
     }
-    if (t.query_frame != 0 && t.response_frame != 0)
-        fmt::format_to(out_it(out), " [frames {},{}]", t.query_frame, t.response_frame);
-    else if (t.query_frame != 0)
-        fmt::format_to(out_it(out), " [frame {}]", t.query_frame);
-    else
-        fmt::format_to(out_it(out), " [frame {}]", t.response_frame);
+    if (t.query_frame != 0 && t.response_frame != 0) {
+        put(out, " [frames ");
+        put_number(out, t.query_frame);
+        out.push_back(',');
+        put_number(out, t.response_frame);
+    } else {
+        put(out, " [frame ");
+        put_number(out, t.query_frame != 0 ? t.query_frame : t.response_frame);
+    }
+    out.push_back(']');
 }
 
 std::int64_t line_time(const dns_transaction& t) {
@@ -135,8 +184,11 @@ void render_dns_chain_text(fmt::memory_buffer& out, const dns_chain& chain, text
     fmt::format_to(out_it(out), " upstream {}\n", chain.steps.size());
     for (std::size_t i = 0; i < chain.steps.size(); ++i) {
         const dns_transaction& s = chain.steps[i];
-        fmt::format_to(out_it(out), "  step {} +{:.3f} ms ", i + 1,
-                       static_cast<double>(s.query_ts_ns - chain.client.query_ts_ns) / 1e6);
+        put(out, "  step ");
+        put_number(out, i + 1);
+        put(out, " +");
+        put_milliseconds(out, s.query_ts_ns - chain.client.query_ts_ns);
+        put(out, " ms ");
         append_body(out, s, options);
         out.push_back('\n');
     }

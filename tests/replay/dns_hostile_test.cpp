@@ -275,7 +275,7 @@ TEST_P(DnsHostileTest, GivesItsAnomalyAndNoCrash) {
             for (const auto& a : r.value("anomalies", nlohmann::json::array()))
                 if (a == c.anomaly) anomaly_seen = true;
         }
-        if (r["type"] == "summary" && r["anomalies"].contains(c.anomaly)) anomaly_seen = true;
+        if (r["type"] == "dns_summary" && r["anomalies"].contains(c.anomaly)) anomaly_seen = true;
     }
     EXPECT_EQ(transactions, c.transactions);
     EXPECT_EQ(first_outcome, c.outcome);

@@ -114,18 +114,19 @@ TEST(DnsTracker, RetransmissionsAreLinkedAndLatencyCountsFromTheFirst) {
 }
 
 TEST(DnsTracker, RetriesFromNewPortsOrIdsAreLinkedAndTheirAnswerCounts) {
-    // dig retries from a new source port with the same ID; other stubs pick a new ID too.
+    // dig retries from a new source port with the same ID; stubs reuse the socket with a new ID.
     const host port2{"10.9.0.1", 40002}, port3{"10.9.0.1", 40003};
     tracker_harness h;
     h.feed(udp_frame(client, server, a_query(90, "retry.pks.test")), t0);
     h.feed(udp_frame(port2, server, a_query(90, "retry.pks.test")), t0 + ms(1000));
-    h.feed(udp_frame(port3, server, a_query(91, "RETRY.pks.test")), t0 + ms(2000));
-    h.feed(udp_frame(server, port3, a_answer(91, "retry.pks.test")), t0 + ms(2003));
+    h.feed(udp_frame(client, server, a_query(91, "RETRY.pks.test")), t0 + ms(2000));
+    h.feed(udp_frame(server, client, a_answer(91, "retry.pks.test")), t0 + ms(2003));
     h.feed(udp_frame(server, port2, a_answer(90, "retry.pks.test")), t0 + ms(2004));
-    // Another host asking the same is not a retry.
-    h.feed(udp_frame({"10.9.0.7", 40000}, server, a_query(92, "retry.pks.test")), t0 + ms(2005));
+    // A new port and a new ID, or another host: other transactions.
+    h.feed(udp_frame(port3, server, a_query(93, "retry.pks.test")), t0 + ms(2005));
+    h.feed(udp_frame({"10.9.0.7", 40000}, server, a_query(92, "retry.pks.test")), t0 + ms(2006));
     h.finish();
-    ASSERT_EQ(h.records.size(), 2u);
+    ASSERT_EQ(h.records.size(), 3u);
     const dns_transaction& t = h.records[0];
     EXPECT_EQ(t.status, dns_status::answered);
     EXPECT_EQ(t.client.port, 40000) << "the first transmission's endpoints";
@@ -136,7 +137,8 @@ TEST(DnsTracker, RetriesFromNewPortsOrIdsAreLinkedAndTheirAnswerCounts) {
     EXPECT_EQ(t.latency_ns, ms(2003));
     EXPECT_EQ(h.counters().duplicate_responses, 1u) << "the answer to the second try";
     EXPECT_EQ(h.records[1].status, dns_status::unanswered);
-    EXPECT_EQ(h.records[1].id, 92);
+    EXPECT_EQ(h.records[1].id, 93);
+    EXPECT_EQ(h.records[2].id, 92);
 }
 
 TEST(DnsTracker, SameIdAfterAnAnswerStartsANewTransaction) {
