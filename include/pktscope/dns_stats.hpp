@@ -17,8 +17,9 @@
 
 namespace pktscope {
 
-/// Latencies in nanoseconds in log-linear buckets: exact below 128 ns, then 64 buckets per
-/// power of two, so a reported quantile is within 1/128 (0.8 %) of a sample's true value.
+/// Latencies in nanoseconds. The first `exact_samples` are kept as they are, and quantiles over
+/// them are exact; beyond that, log-linear buckets (exact below 128 ns, then 64 per power of
+/// two) bound the memory, and a reported quantile is within 1/128 (0.8 %) of the true value.
 class dns_latency_histogram {
   public:
     /// Adds one latency (negative values, from timestamps going backwards, count as 0).
@@ -26,11 +27,16 @@ class dns_latency_histogram {
     std::uint64_t count() const noexcept { return count_; }
     std::int64_t min_ns() const noexcept { return count_ == 0 ? 0 : min_; }
     std::int64_t max_ns() const noexcept { return max_; }
-    /// Nearest-rank q-quantile (0 < q <= 1) in nanoseconds: the middle of the bucket holding
-    /// the ceil(q * count)-th smallest sample, clamped to [min, max]. 0 when empty.
-    std::int64_t quantile_ns(double q) const noexcept;
+    /// Nearest-rank q-quantile (0 < q <= 1) in nanoseconds: the ceil(q * count)-th smallest
+    /// sample (with more than exact_samples samples, the middle of its bucket, clamped to
+    /// [min, max]). 0 when empty.
+    std::int64_t quantile_ns(double q) const;
+
+    /// Samples kept exactly before the buckets take over.
+    static constexpr std::size_t exact_samples = 1024;
 
   private:
+    std::vector<std::int64_t> exact_;     // the first samples, while count <= exact_samples
     std::vector<std::uint32_t> buckets_;  // allocated on the first sample
     std::uint64_t count_ = 0;
     std::int64_t min_ = 0;

@@ -40,6 +40,10 @@ void sort_by_count(std::vector<std::pair<Key, Count>>& v) {
 
 void dns_latency_histogram::add(std::int64_t latency_ns) {
     const std::int64_t v = latency_ns < 0 ? 0 : latency_ns;
+    if (count_ < exact_samples)
+        exact_.push_back(v);
+    else if (!exact_.empty())
+        exact_ = std::vector<std::int64_t>();  // the buckets take over
     if (buckets_.empty()) buckets_.assign(bucket_count, 0);
     ++buckets_[bucket_of(static_cast<std::uint64_t>(v))];
     if (count_ == 0 || v < min_) min_ = v;
@@ -47,12 +51,18 @@ void dns_latency_histogram::add(std::int64_t latency_ns) {
     ++count_;
 }
 
-std::int64_t dns_latency_histogram::quantile_ns(double q) const noexcept {
+std::int64_t dns_latency_histogram::quantile_ns(double q) const {
     if (count_ == 0) return 0;
     if (q <= 0) return min_;
     auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
     if (rank < 1) rank = 1;
     if (rank > count_) rank = count_;
+    if (exact_.size() == count_) {
+        std::vector<std::int64_t> sorted = exact_;
+        const auto nth = sorted.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+        std::nth_element(sorted.begin(), nth, sorted.end());
+        return *nth;
+    }
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < buckets_.size(); ++i) {
         seen += buckets_[i];

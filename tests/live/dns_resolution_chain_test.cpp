@@ -6,9 +6,11 @@
 // namespaces; dig in a third namespace asks it. The capture on the resolver (`sniff -i any`)
 // is analysed with `pktscope dns --chain`: the first query must show root -> TLD ->
 // authoritative in order (referrals with the delegated zones the zone files define), a
-// repeated question no upstream step (cache), a name in a known zone one step.
+// repeated question no upstream step (cache), a name in a known zone one step. With
+// PKTSCOPE_UPDATE_GOLDENS=1 the capture is kept as tests/replay/data/dns_resolver.pcap.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "dns_dig_output.hpp"
@@ -194,6 +196,11 @@ void make_session(chain_session& s) {
         s.error = "sniff did not end cleanly";
         return;
     }
+    // PKTSCOPE_UPDATE_GOLDENS=1 keeps this capture as the replay tests' resolver capture.
+    if (const char* update = std::getenv("PKTSCOPE_UPDATE_GOLDENS");
+        update != nullptr && std::string(update) == "1")
+        run("cp " + pcap + " " + std::string(PKTSCOPE_SOURCE_DIR) +
+            "/tests/replay/data/dns_resolver.pcap");
     const command_result r = run(pktscope_binary() + " dns -r " + pcap + " --chain --json", false);
     if (r.exit_status != 0) {
         s.error = "pktscope dns --chain failed: " + r.output;

@@ -40,6 +40,14 @@ TEST(DnsLatencyHistogram, QuantilesWithinOneBucketOfExact) {
     EXPECT_EQ(h.count(), samples.size());
 }
 
+TEST(DnsLatencyHistogram, FewSamplesGiveExactQuantiles) {
+    dns_latency_histogram h;
+    for (std::int64_t v : {32'177'097, 234'495, 81'944, 446'001}) h.add(v);
+    EXPECT_EQ(h.quantile_ns(0.5), 234'495);     // rank 2 of 4
+    EXPECT_EQ(h.quantile_ns(0.9), 32'177'097);  // rank 4
+    EXPECT_EQ(h.quantile_ns(0.75), 446'001);    // rank 3
+}
+
 TEST(DnsLatencyHistogram, SmallValuesAreExact) {
     dns_latency_histogram h;
     for (std::int64_t v : {5, 1, 3, 2, 4}) h.add(v);
