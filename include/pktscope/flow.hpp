@@ -126,14 +126,18 @@ struct flow_table_counters {
 template <class Value, std::size_t Classes = 4>
 class flow_table {
   public:
+    /// Index of an entry; stable until the entry is removed.
     using handle = std::uint32_t;
+    /// "No entry" (find() misses).
     static constexpr handle npos = 0xffffffffU;
 
+    /// Size bound and the idle timeout of each class.
     struct options {
         std::size_t max_entries = 1 << 18;                    ///< at least 1
         std::array<std::int64_t, Classes> idle_timeout_ns{};  ///< per class; <= 0 never expires
     };
 
+    /// An empty table; max_entries is clamped to [1, 2^30]. Memory grows with use.
     explicit flow_table(const options& o) : options_(o) {
         if (options_.max_entries < 1) options_.max_entries = 1;
         if (options_.max_entries > npos / 4) options_.max_entries = npos / 4;
@@ -141,8 +145,11 @@ class flow_table {
         tails_.fill(npos);
     }
 
+    /// Entries held now.
     std::size_t size() const noexcept { return size_; }
+    /// The bound on size().
     std::size_t max_entries() const noexcept { return options_.max_entries; }
+    /// Insertions and removals so far, by cause.
     const flow_table_counters& counters() const noexcept { return counters_; }
 
     /// The entry stored under `key`, or npos.
@@ -191,10 +198,15 @@ class flow_table {
         return h;
     }
 
+    /// The value of entry `h` (which must be present).
     Value& value(handle h) noexcept { return at(h).value; }
+    /// The value of entry `h` (which must be present).
     const Value& value(handle h) const noexcept { return at(h).value; }
+    /// The key entry `h` was inserted under.
     const flow_key& key(handle h) const noexcept { return at(h).key; }
+    /// When entry `h` was last used, nanoseconds.
     std::int64_t last_seen_ns(handle h) const noexcept { return at(h).last_ns; }
+    /// The timeout class entry `h` is in.
     std::size_t timeout_class(handle h) const noexcept { return at(h).cls; }
 
     /// Marks the entry as used at `now_ns`, in class `cls` (moved to its tail when the class

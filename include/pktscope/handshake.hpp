@@ -352,6 +352,7 @@ struct handshake_callbacks {
 /// Follows TCP connections packet by packet. Not thread-safe; one per capture.
 class handshake_tracker {
   public:
+    /// A tracker with no connection yet; `callbacks` may be empty functions.
     handshake_tracker(const handshake_options& options, handshake_callbacks callbacks);
     ~handshake_tracker();
     handshake_tracker(const handshake_tracker&) = delete;
