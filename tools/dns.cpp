@@ -88,7 +88,7 @@ class record_printer {
 
 int run_dns(const dns_options& o) {
     if (!(o.timeout_s > 0) || !std::isfinite(o.timeout_s) || o.timeout_s > 86400)
-        throw capture_error("--timeout must be between 0 and 86400 seconds");
+        throw capture_error("--timeout must be more than 0 and at most 86400 seconds");
     signal_watcher signals;
     pcap_source source = open_source(o.source);
     signals.attach(&source);
@@ -211,6 +211,8 @@ void add_dns_command(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
     cmd->add_option("--port", options->ports, "DNS server port (repeatable; default 53)")
         ->type_name("PORT")
+        ->allow_extra_args(false)  // one value per --port: a trailing filter is not a port
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->check(CLI::Range(1, 65535));
     cmd->add_option("-Z,--relinquish-privileges", options->user,
                     "After opening the capture, drop privileges to this user")
