@@ -36,9 +36,8 @@ TEST(DnsCli, ErrorsAreOneLineWithStatusOne) {
 }
 
 TEST(DnsCli, ClosedPipeEndsQuietly) {
-    const command_result r = run(pktscope_binary() + " dns -r " + capture("dns.pcap") +
-                                     " --json 2>&1 | head -1; echo status=${PIPESTATUS:-0}",
-                                 false);
+    const command_result r =
+        run(pktscope_binary() + " dns -r " + capture("dns.pcap") + " --json 2>&1 | head -1", false);
     EXPECT_NE(r.output.find("\"type\":\"meta\""), std::string::npos);
     EXPECT_EQ(r.output.find("pktscope:"), std::string::npos) << r.output;
 }
