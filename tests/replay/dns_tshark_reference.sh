@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates tests/replay/data/dns_tshark_reference.tsv: for every capture of the shared
-# corpus (../shared/corpus/tcpdump/pcaps) and of captures/ in which tshark finds DNS, one row per DNS message with tshark's own pairing
+# corpus (../shared/corpus/tcpdump/pcaps), of captures/ and of the resolver capture
+# tests/replay/data/dns_resolver.pcap in which tshark finds DNS, one row per DNS message with tshark's own pairing
 # (dns.response_in / dns.response_to), latency (dns.time), retransmission and unsolicited
 # verdicts, names and RCODEs. dns_tshark_test.cpp compares `pktscope dns` with it.
 #
@@ -25,10 +26,10 @@ trap 'rm -f "$tmp"' EXIT
 printf '# tshark %s; one row per frame with DNS (first occurrence of each field: no frame here carries two messages)\n' \
   "$(tshark --version 2>/dev/null | head -1 | sed 's/^TShark (Wireshark) //')" > "$tmp"
 printf '%s\n' "$header" >> "$tmp"
-for pcap in "$root"/captures/*.pcap "$pcaps"/*; do
+for pcap in "$root"/captures/*.pcap "$root"/tests/replay/data/dns_resolver.pcap "$pcaps"/*; do
   case "$pcap" in
-    "$root"/captures/*) name="captures/$(basename "$pcap")" ;;
-    *) name=$(basename "$pcap") ;;
+    "$pcaps"/*) name=$(basename "$pcap") ;;  # the shared corpus: by file name
+    *) name=${pcap#"$root"/} ;;              # ours: relative to the project root
   esac
   # Two passes (-2): a query's dns.response_in is only known once its response was seen.
   # Default preferences otherwise (retransmission timer 5 s, like pktscope's --timeout).

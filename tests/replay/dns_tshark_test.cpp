@@ -105,7 +105,7 @@ std::string rcode_mnemonic(std::uint64_t r) {
 }
 
 fs::path capture_path(const std::string& file) {
-    if (file.rfind("captures/", 0) == 0) return fs::path(PKTSCOPE_SOURCE_DIR) / file;
+    if (file.find('/') != std::string::npos) return fs::path(PKTSCOPE_SOURCE_DIR) / file;  // ours
     return fs::path(PKTSCOPE_CORPUS_DIR) / "tcpdump/pcaps" / file;
 }
 
