@@ -5,9 +5,9 @@
 #
 # The flood is `pktscope echo-client --concurrency 16 --size 64` against `pktscope
 # echo-server`: small packets, the hardest case for a capture. Both captures get the same
-# kernel buffer (-B, 4096 KiB unless BUFFER_KIB says otherwise) and snap length; pktscope writes silently (-q: batched delivery),
-# tcpdump as it does by default with -w. Counts come from each tool's own statistics and
-# from reading each file back (capinfos).
+# kernel buffer (-B, 4096 KiB unless BUFFER_KIB says otherwise) and snap length; pktscope
+# writes silently (-q: batched delivery), tcpdump as it does by default with -w. Counts come
+# from each tool's own statistics and from reading each file back (capinfos).
 #
 # Usage (root): bench/capture_drops.sh [SECONDS]          default 10
 # Environment: PKTSCOPE=path/to/pktscope (default build/release/tools/pktscope), CLIENTS=16,

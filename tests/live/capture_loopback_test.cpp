@@ -47,7 +47,9 @@ TEST(CaptureLoopback, EchoOverTcpUdpIpv4Ipv6) {
         EXPECT_EQ(summary["bytes_received"], r.messages * r.size);
         client_ports.push_back(port_of(last_record(records, "echo_client_connection")["local"]));
     }
-    wait_until_quiet(dir.file("capture.log"));
+    // The last packet: the echo of the last run's last datagram.
+    wait_for_count(dir.file("capture.log"),
+                   "IP6 ::1.6797 > ::1." + std::to_string(client_ports.back()) + ": UDP", 5);
     interrupt_and_wait(*capture, "sniff");
 
     const std::vector<tshark_packet> packets = tshark_packets(pcap);

@@ -29,7 +29,7 @@ TEST(CaptureSignals, SigintLeavesAValidPcapAndPrintsStatistics) {
     const std::string log = dir.file("capture.log");
     auto capture = start_capture(ns, "-i lo -w " + pcap, log);
     ASSERT_EQ(ns.run("ping -c 5 -i 0.2 127.0.0.1").exit_status, 0);
-    wait_until_quiet(log);
+    wait_for_count(log, "ICMP echo reply", 5);
 
     // SIGUSR1: statistics so far, and the capture goes on.
     capture->signal(SIGUSR1);
@@ -66,8 +66,16 @@ TEST(CaptureSignals, SigtermEndsAQuietBatchedCaptureWithAJsonSummary) {
     const std::string out = dir.file("capture.jsonl");
     auto capture = start_capture(ns, "-i lo -q --json -w " + pcap, out);
     ASSERT_EQ(ns.run("ping -c 3 -i 0.2 127.0.0.1").exit_status, 0);
-    // Batched delivery hands packets over within the 100 ms read timeout; give it several.
-    ::usleep(600'000);
+    // Batched delivery hands packets over after the 100 ms read timeout: ask for statistics
+    // (SIGUSR1) until they count all six, then stop.
+    EXPECT_TRUE(wait_until(
+        [&] {
+            capture->signal(SIGUSR1);
+            ::usleep(100'000);
+            return packets_line(read_file(out)) == 6;
+        },
+        std::chrono::seconds(20)))
+        << read_file(out);
     capture->signal(SIGTERM);
     ASSERT_EQ(capture->wait(std::chrono::seconds(10)), 0);
 

@@ -48,7 +48,9 @@ TEST_F(CaptureVeth, EthernetFramesWithMacsHandshakePayloadAndFin) {
     echo_conversation tcp6{echo("fd77::2", "--tcp", 2, 3000), 6797, 0, 2, 3000};
     echo_conversation udp6{echo("fd77::2", "--udp", 3, 90), 6797, 0, 3, 90};
     echo_conversation udp4{echo("10.77.0.2", "--udp", 2, 1400), 6797, 0, 2, 1400};
-    wait_until_quiet(dir.file("capture.log"));
+    wait_for_count(dir.file("capture.log"),
+                   "IP 10.77.0.2.6797 > 10.77.0.1." + std::to_string(udp4.client_port) + ": UDP",
+                   2);
     interrupt_and_wait(*capture, "sniff -i pks-s");
 
     const std::vector<tshark_packet> packets = tshark_packets(pcap);
@@ -103,8 +105,9 @@ TEST_F(CaptureVeth, AnyShowsInterfaceAndDirectionAndLoopbackOnce) {
     const int client_port = echo("10.77.0.2", "--tcp", 2, 64);
     EXPECT_EQ(server_ns->run("ping -c 3 -i 0.2 127.0.0.1").exit_status, 0);
     EXPECT_EQ(client_ns->run("ping -c 2 -i 0.2 10.77.0.2").exit_status, 0);
-    wait_until_quiet(dir.file("any.jsonl"));
-    wait_until_quiet(dir.file("any.txt"));
+    // The last packets: the replies to the client namespace's pings (3 on lo before them).
+    wait_for_count(dir.file("any.jsonl"), "\"icmp\":{\"type\":0", 5);
+    wait_for_count(dir.file("any.txt"), "pks-s Out IP 10.77.0.2 > 10.77.0.1: ICMP echo reply", 2);
     interrupt_and_wait(*json_capture, "sniff -i any --json");
     interrupt_and_wait(*text_capture, "sniff -i any");
 

@@ -72,36 +72,48 @@ TEST(EchoLive, LimitsAreLoggedWithTheirReasons) {
     PKTSCOPE_REQUIRE_ROOT();
     netns ns("limits");
     temp_dir dir;
-    auto server =
-        start_pktscope(ns, "echo-server --max-clients 1 --idle-timeout-ms 300 --max-bytes 1000",
-                       dir.file("server.log"), "listening on");
-    // Idle: a client that connects and says nothing is closed after 300 ms (socat sees EOF).
-    EXPECT_EQ(ns.run("sleep 3 | socat -t 5 - TCP:127.0.0.1:6797", false, std::chrono::seconds(20))
-                  .exit_status,
-              0);
-    // Bytes: the 4th message of 300 bytes crosses 1000.
-    const command_result bytes = ns.run(client("127.0.0.1 6797 -n 10 --size 300 --json"), false);
-    EXPECT_EQ(bytes.exit_status, 1);
-    EXPECT_EQ(
-        last_record(parse_json_lines(bytes.output), "echo_client_summary")["messages_verified"], 3);
-    // Clients: with one slot taken by a silent client, the next is refused.
+    // One server per limit, so no limit can interfere with another's test.
+    auto clients = start_pktscope(ns, "echo-server --port 6801 --max-clients 1",
+                                  dir.file("clients.log"), "listening on");
+    auto idle = start_pktscope(ns, "echo-server --port 6802 --idle-timeout-ms 300",
+                               dir.file("idle.log"), "listening on");
+    auto bytes = start_pktscope(ns, "echo-server --port 6803 --max-bytes 1000",
+                                dir.file("bytes.log"), "listening on");
+
+    // Clients: with the one slot taken by a silent client, the next is refused.
     background_process holder(ns.exec_prefix() +
-                              "sh -c 'sleep 2 | socat -t 3 - TCP:127.0.0.1:6797'");
+                              "sh -c 'sleep 3 | socat -t 1 - TCP:127.0.0.1:6801'");
     ASSERT_TRUE(wait_until(
         [&] {
-            return count_of(ns.run("ss -Htn state established '( sport = :6797 )'", false).output,
+            return count_of(ns.run("ss -Htn state established '( sport = :6801 )'", false).output,
                             "\n") == 1;
         },
         std::chrono::seconds(10)));
-    EXPECT_EQ(ns.run(client("127.0.0.1 6797 -n 1")).exit_status, 1);
+    EXPECT_EQ(ns.run(client("127.0.0.1 6801 -n 1")).exit_status, 1);
+    // Idle: a client that connects and says nothing is closed after 300 ms (socat sees EOF).
+    EXPECT_EQ(ns.run("sleep 3 | socat -t 1 - TCP:127.0.0.1:6802", false, std::chrono::seconds(20))
+                  .exit_status,
+              0);
+    // Bytes: the 4th message of 300 bytes crosses 1000.
+    const command_result over = ns.run(client("127.0.0.1 6803 -n 10 --size 300 --json"), false);
+    EXPECT_EQ(over.exit_status, 1);
+    EXPECT_EQ(
+        last_record(parse_json_lines(over.output), "echo_client_summary")["messages_verified"], 3);
     holder.wait(std::chrono::seconds(10));
-    server->signal(SIGINT);
-    EXPECT_EQ(server->wait(std::chrono::seconds(10)), 0);
-    const std::string log = read_file(dir.file("server.log"));
-    EXPECT_EQ(count_of(log, ", idle_timeout\n"), 2U) << log;  // the silent client and the holder
-    EXPECT_EQ(count_of(log, ": 1000 bytes in, 1000 bytes out, "), 1U) << log;
-    EXPECT_EQ(count_of(log, ", byte_limit\n"), 1U) << log;
-    EXPECT_EQ(count_of(log, ", client_limit\n"), 1U) << log;
+
+    for (auto* server : {clients.get(), idle.get(), bytes.get()}) {
+        server->signal(SIGINT);
+        EXPECT_EQ(server->wait(std::chrono::seconds(10)), 0);
+    }
+    const std::string refused = read_file(dir.file("clients.log"));
+    EXPECT_EQ(count_of(refused, ", client_limit\n"), 1U) << refused;
+    EXPECT_NE(refused.find("(1 refused)"), std::string::npos) << refused;
+    const std::string silent = read_file(dir.file("idle.log"));
+    EXPECT_EQ(count_of(silent, ": 0 bytes in, 0 bytes out, "), 1U) << silent;
+    EXPECT_EQ(count_of(silent, ", idle_timeout\n"), 1U) << silent;
+    const std::string limited = read_file(dir.file("bytes.log"));
+    EXPECT_EQ(count_of(limited, ": 1000 bytes in, 1000 bytes out, "), 1U) << limited;
+    EXPECT_EQ(count_of(limited, ", byte_limit\n"), 1U) << limited;
 }
 
 TEST(EchoLive, ClientExitStatusReportsMismatchTimeoutAndRefusal) {
@@ -193,7 +205,8 @@ TEST_F(EchoUdpSafety, NoReplyToReflectorPortsBroadcastOrMulticast) {
     EXPECT_EQ(ok.exit_status, 0) << ok.output;
     const int client_port =
         port_of(last_record(parse_json_lines(ok.output), "echo_client_connection")["local"]);
-    wait_until_quiet(dir.file("capture.log"));
+    wait_for_count(dir.file("capture.log"),
+                   "IP 10.78.0.2.6797 > 10.78.0.1." + std::to_string(client_port) + ": UDP", 2);
     interrupt_and_wait(*capture, "sniff");
     server->signal(SIGTERM);
     ASSERT_EQ(server->wait(std::chrono::seconds(10)), 0);
@@ -228,7 +241,7 @@ TEST_F(EchoUdpSafety, NoReplyToReflectorPortsBroadcastOrMulticast) {
 TEST_F(EchoUdpSafety, PerSourceRateLimitAnswersOnlyTheBurst) {
     PKTSCOPE_REQUIRE_ROOT();
     auto server = start_pktscope(
-        *server_ns, "echo-server --udp --bind 10.78.0.2 --udp-rate 1 --udp-burst 5 --json",
+        *server_ns, "echo-server --udp --bind 10.78.0.2 --udp-rate 0.1 --udp-burst 5 --json",
         dir.file("server.log"), "echo_listening");
     // 20 sockets of one source address, one datagram each, all at once.
     const command_result r = client_ns->run(

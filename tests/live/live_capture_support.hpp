@@ -48,19 +48,14 @@ inline std::unique_ptr<background_process> start_capture(const netns& ns, const 
     return start_pktscope(ns, "sniff " + args, log, "pktscope: listening on");
 }
 
-/// Waits until `path` stops growing (two looks 300 ms apart agree), at most 5 s: a capture
-/// has written out what the kernel gave it before it is stopped.
-inline void wait_until_quiet(const std::string& path) {
-    std::size_t last = SIZE_MAX;
-    wait_until(
-        [&] {
-            const std::size_t now = read_file(path).size();
-            const bool same = now == last;
-            last = now;
-            if (!same) ::usleep(300'000);
-            return same;
-        },
-        std::chrono::seconds(5));
+/// Waits (at most 20 s) until `path` holds `needle` at least `count` times: a printing capture
+/// has shown the last packet of the traffic, so everything before it was read too (libpcap
+/// delivers in order) and stopping it now loses nothing.
+inline void wait_for_count(const std::string& path, const std::string& needle, std::size_t count) {
+    const bool seen = wait_until([&] { return count_of(read_file(path), needle) >= count; },
+                                 std::chrono::seconds(20));
+    EXPECT_TRUE(seen) << "'" << needle << "' not seen " << count << " times in " << path << ":\n"
+                      << read_file(path);
 }
 
 /// Sends SIGINT and expects a clean exit (status 0) within 10 s.
