@@ -65,6 +65,10 @@ wait_for "$work/tcpdump.err" "listening on"
 flood="$(in_ns "$pktscope" echo-client 127.0.0.1 6797 --concurrency "$clients" --size "$size" \
            --duration "$seconds" --json | tail -n 1)"
 sleep 1  # let both drain what the kernel already queued
+# CPU seconds each capture used (utime + stime from /proc, in clock ticks).
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+pktscope_cpu="$(cpu_seconds "$pktscope_pid")"
+tcpdump_cpu="$(cpu_seconds "$tcpdump_pid")"
 kill -INT "$pktscope_pid" "$tcpdump_pid"
 wait "$pktscope_pid" "$tcpdump_pid" || true
 
@@ -75,10 +79,10 @@ stat_of() { grep -E "^[0-9]+ packets? $2" "$1" | tail -n 1 | cut -d' ' -f1 | gre
 echo "# capture benchmark: ${seconds}s echo flood ($clients TCP clients, $size-byte messages:" \
      "$(jq -r '.messages_verified' <<<"$flood") messages verified, $(jq -r '.messages_per_second | floor' <<<"$flood")/s)," \
      "-B $buffer_kib KiB, load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, nice $nice_level${RT:+, SCHED_FIFO $RT}"
-printf "%-9s %14s %14s %14s %14s\n" capture in_file received dropped_kernel dropped_if
-printf "%-9s %14s %14s %14s %14s\n" pktscope "$(file_packets "$work/pktscope.pcap")" \
+printf "%-9s %14s %14s %14s %14s %8s\n" capture in_file received dropped_kernel dropped_if cpu_s
+printf "%-9s %14s %14s %14s %14s %8s\n" pktscope "$(file_packets "$work/pktscope.pcap")" \
   "$(stat_of "$work/pktscope.err" "received by filter")" "$(stat_of "$work/pktscope.err" "dropped by kernel")" \
-  "$(stat_of "$work/pktscope.err" "dropped by interface")"
-printf "%-9s %14s %14s %14s %14s\n" tcpdump "$(file_packets "$work/tcpdump.pcap")" \
+  "$(stat_of "$work/pktscope.err" "dropped by interface")" "$pktscope_cpu"
+printf "%-9s %14s %14s %14s %14s %8s\n" tcpdump "$(file_packets "$work/tcpdump.pcap")" \
   "$(stat_of "$work/tcpdump.err" "received by filter")" "$(stat_of "$work/tcpdump.err" "dropped by kernel")" \
-  "$(stat_of "$work/tcpdump.err" "dropped by interface")"
+  "$(stat_of "$work/tcpdump.err" "dropped by interface")" "$tcpdump_cpu"

@@ -96,6 +96,7 @@ int run_sniff(const sniff_options& o) {
     text_renderer text({o.verbose, o.utc});
     const bool live = o.source.live();
     const bool print = !o.quiet;
+    const bool decode_needed = print || o.json;
     if (o.json) render_meta_json(out.buffer(), "sniff", source.description(), source.linktype());
 
     decode_options decode_opts;
@@ -125,8 +126,12 @@ int run_sniff(const sniff_options& o) {
             ++summary.packets;
             summary.bytes += f.wirelen;
             if (writer) writer->write(f);
-            decode(f, p, decode_opts);
-            summary.anomalies.add(p.anomalies);
+            // A silent text capture only writes: decoding would cost CPU the capture needs
+            // under load (its summary then has no anomaly counts).
+            if (decode_needed) {
+                decode(f, p, decode_opts);
+                summary.anomalies.add(p.anomalies);
+            }
             if (print) {
                 packet_context ctx;
                 ctx.frame_number = summary.packets;

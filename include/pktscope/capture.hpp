@@ -112,6 +112,7 @@ public:
 private:
     pcap* dead_ = nullptr;
     pcap_dumper* dumper_ = nullptr;
+    std::unique_ptr<char[]> buffer_;  ///< stdio buffer of the file (outlives the FILE)
     std::string path_;
 };
 

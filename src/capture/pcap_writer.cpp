@@ -1,18 +1,37 @@
 #include <pcap/pcap.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "pktscope/capture.hpp"
 
 namespace pktscope {
+namespace {
+constexpr std::size_t buffer_bytes = 1 << 20;
+}  // namespace
 
 pcap_writer::pcap_writer(const std::string& path, int linktype, int snaplen) : path_(path) {
     // A dead handle with nanosecond precision makes pcap_dump_open write the 0xa1b23c4d magic.
     dead_ = pcap_open_dead_with_tstamp_precision(linktype, snaplen, PCAP_TSTAMP_PRECISION_NANO);
     if (dead_ == nullptr) throw capture_error("cannot create a pcap writer for " + path);
-    dumper_ = pcap_dump_open(dead_, path.c_str());
+    if (path == "-") {
+        dumper_ = pcap_dump_open(dead_, "-");  // standard output, libpcap's convention
+    } else if (std::FILE* file = std::fopen(path.c_str(), "wb")) {
+        // A 1 MiB stdio buffer: a live flood of small packets costs one write() per MiB
+        // instead of one per 4 KiB (fewer syscalls on the capture thread, fewer drops).
+        buffer_ = std::make_unique<char[]>(buffer_bytes);
+        std::setvbuf(file, buffer_.get(), _IOFBF, buffer_bytes);
+        dumper_ = pcap_dump_fopen(dead_, file);  // pcap_dump_close() closes `file`
+        if (dumper_ == nullptr) std::fclose(file);
+    } else {
+        const int e = errno;
+        pcap_close(dead_);
+        dead_ = nullptr;
+        throw capture_error("cannot write " + path + ": " + std::strerror(e));
+    }
     if (dumper_ == nullptr) {
         // libpcap's message is "PATH: reason"; keep only the reason after our own "PATH: ".
         std::string why = pcap_geterr(dead_);
@@ -31,6 +50,7 @@ pcap_writer& pcap_writer::operator=(pcap_writer&& other) noexcept {
         if (dead_ != nullptr) pcap_close(dead_);
         dead_ = std::exchange(other.dead_, nullptr);
         dumper_ = std::exchange(other.dumper_, nullptr);
+        buffer_ = std::move(other.buffer_);
         path_ = std::move(other.path_);
     }
     return *this;
