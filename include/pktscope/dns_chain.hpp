@@ -55,6 +55,7 @@ class dns_chain_builder {
     void advance(std::int64_t now_ns);
     /// Reports everything held (end of capture).
     void finish();
+    /// Totals so far.
     const dns_chain_counters& counters() const noexcept { return counters_; }
 
   private:

@@ -24,7 +24,9 @@ class dns_latency_histogram {
   public:
     /// Adds one latency (negative values, from timestamps going backwards, count as 0).
     void add(std::int64_t latency_ns);
+    /// Samples added.
     std::uint64_t count() const noexcept { return count_; }
+    /// Smallest and largest sample, exactly (0 when empty).
     std::int64_t min_ns() const noexcept { return count_ == 0 ? 0 : min_; }
     std::int64_t max_ns() const noexcept { return max_; }
     /// Nearest-rank q-quantile (0 < q <= 1) in nanoseconds: the ceil(q * count)-th smallest
@@ -91,8 +93,11 @@ struct dns_stats_report {
 /// Collects statistics from transactions as they are reported.
 class dns_stats_collector {
   public:
+    /// An empty collector with these bounds.
     explicit dns_stats_collector(dns_stats_options options = {});
+    /// Counts one record (unsolicited ones only in the totals).
     void add(const dns_transaction& t);
+    /// The figures so far: servers by queries, counts by frequency, the top names.
     dns_stats_report report() const;
 
   private:

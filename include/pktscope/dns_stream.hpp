@@ -35,7 +35,9 @@ struct dns_stream_counters {
 /// One direction of a TCP connection carrying length-prefixed DNS messages.
 class dns_stream_reassembler {
   public:
+    /// A reassembler with the default limits.
     dns_stream_reassembler() = default;
+    /// A reassembler with `limits`.
     explicit dns_stream_reassembler(dns_stream_limits limits) : limits_(limits) {}
 
     /// Adds a segment's payload. `seq` is the segment's sequence number; with `syn` the
@@ -51,6 +53,7 @@ class dns_stream_reassembler {
 
     /// Bytes held (unconsumed in-order bytes plus out-of-order segments).
     std::size_t buffered_bytes() const noexcept { return buffer_.size() - read_ + held_bytes_; }
+    /// Totals so far.
     const dns_stream_counters& counters() const noexcept { return counters_; }
 
   private:

@@ -184,33 +184,37 @@ struct dns_tracker_options {
 
 /// Counters over a whole capture (for the dns_summary record).
 struct dns_tracker_counters {
-    std::uint64_t queries = 0;              ///< query messages, retransmissions included
-    std::uint64_t responses = 0;            ///< response messages
-    std::uint64_t answered = 0;             ///< transactions answered
-    std::uint64_t unanswered = 0;           ///< transactions unanswered (evicted included)
-    std::uint64_t unsolicited = 0;          ///< responses that matched no query
-    std::uint64_t duplicate_responses = 0;  ///< further responses to an answered query
-    std::uint64_t retransmissions = 0;      ///< repeated queries linked to a pending one
-    std::uint64_t truncated = 0;            ///< UDP answers with TC set
-    std::uint64_t tcp_retries_linked = 0;   ///< TC answers linked to their TCP retry
-    std::uint64_t udp_messages = 0;
-    std::uint64_t tcp_messages = 0;          ///< messages reassembled from TCP streams
-    std::uint64_t malformed = 0;             ///< messages too short for a DNS header
-    std::uint64_t pending_evictions = 0;     ///< pending queries evicted (table full)
-    std::uint64_t tcp_stream_evictions = 0;  ///< TCP streams dropped because the table was full
-    std::uint64_t tcp_buffer_resets = 0;     ///< streams emptied to keep the byte budget
-    std::uint64_t tcp_gaps = 0;              ///< missing TCP bytes (capture loss): resynced
-    std::uint64_t tcp_bytes_dropped = 0;     ///< TCP payload bytes that could not be used
-    std::uint64_t held_truncated_evictions = 0;
+    std::uint64_t queries = 0;                   ///< query messages, retransmissions included
+    std::uint64_t responses = 0;                 ///< response messages
+    std::uint64_t answered = 0;                  ///< transactions answered
+    std::uint64_t unanswered = 0;                ///< transactions unanswered (evicted included)
+    std::uint64_t unsolicited = 0;               ///< responses that matched no query
+    std::uint64_t duplicate_responses = 0;       ///< further responses to an answered query
+    std::uint64_t retransmissions = 0;           ///< repeated queries linked to a pending one
+    std::uint64_t truncated = 0;                 ///< UDP answers with TC set
+    std::uint64_t tcp_retries_linked = 0;        ///< TC answers linked to their TCP retry
+    std::uint64_t udp_messages = 0;              ///< UDP datagrams on a DNS port
+    std::uint64_t tcp_messages = 0;              ///< messages reassembled from TCP streams
+    std::uint64_t malformed = 0;                 ///< messages too short for a DNS header
+    std::uint64_t pending_evictions = 0;         ///< pending queries evicted (table full)
+    std::uint64_t tcp_stream_evictions = 0;      ///< TCP streams dropped because the table was full
+    std::uint64_t tcp_buffer_resets = 0;         ///< streams emptied to keep the byte budget
+    std::uint64_t tcp_gaps = 0;                  ///< missing TCP bytes (capture loss): resynced
+    std::uint64_t tcp_bytes_dropped = 0;         ///< TCP payload bytes that could not be used
+    std::uint64_t held_truncated_evictions = 0;  ///< TC answers reported before their retry (full)
     anomaly_counters anomalies;  ///< DNS anomalies, counted once per message that had them
 };
 
 /// Receives each finished transaction. The reference is valid only during the call.
 using dns_transaction_sink = std::function<void(const dns_transaction&)>;
 
-/// Pairs DNS queries and responses from decoded packets, in capture order.
+/// Pairs DNS queries and responses from decoded packets, in capture order. It reads every
+/// DNS message itself (from the UDP payload or the reassembled TCP stream), so packets may be
+/// decoded with decode_options::decode_dns off. Not thread-safe.
 class dns_tracker {
   public:
+    /// A tracker reporting each finished transaction to `sink` (called from add(), advance()
+    /// and finish()).
     dns_tracker(dns_tracker_options options, dns_transaction_sink sink);
     ~dns_tracker();
     dns_tracker(const dns_tracker&) = delete;
@@ -225,6 +229,7 @@ class dns_tracker {
     /// is reported.
     void finish();
 
+    /// Totals so far.
     const dns_tracker_counters& counters() const noexcept;
     /// Queries waiting for a response right now.
     std::size_t pending() const noexcept;
