@@ -8,10 +8,16 @@ char ascii_lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Reuses the element at `index` when there is one, so a record object that is filled
-// again and again keeps its strings' storage.
-dns_rr_text& element_at(std::vector<dns_rr_text>& v, std::size_t index) {
-    if (index == v.size()) v.emplace_back();
+// The element at `index`, appended (from the spares when there are some) when `v` ends there.
+dns_rr_text& element_at(std::vector<dns_rr_text>& v, std::size_t index, rr_spares& spares) {
+    if (index == v.size()) {
+        if (spares.records.empty()) {
+            v.emplace_back();
+        } else {
+            v.push_back(std::move(spares.records.back()));
+            spares.records.pop_back();
+        }
+    }
     return v[index];
 }
 
@@ -128,7 +134,15 @@ void read_query_edns(const dns_message& message, dns_edns_facts& edns, bool& has
     }
 }
 
-void read_response(const dns_message& message, dns_transaction& t, anomaly_set& anomalies) {
+void rr_spares::trim(std::vector<dns_rr_text>& v, std::size_t count) {
+    while (v.size() > count) {
+        if (records.size() < max_spare) records.push_back(std::move(v.back()));
+        v.pop_back();
+    }
+}
+
+void read_response(const dns_message& message, dns_transaction& t, anomaly_set& anomalies,
+                   rr_spares& spares) {
     t.aa = message.aa();
     t.tc = message.tc();
     t.ra = message.ra();
@@ -150,9 +164,9 @@ void read_response(const dns_message& message, dns_transaction& t, anomaly_set& 
             continue;
         }
         if (r.section == dns_section::answer) {
-            read_rr(message, r, element_at(t.answers, answers++), anomalies);
+            read_rr(message, r, element_at(t.answers, answers++, spares), anomalies);
         } else if (r.section == dns_section::authority) {
-            dns_rr_text& rr = element_at(t.authority, authority++);
+            dns_rr_text& rr = element_at(t.authority, authority++, spares);
             read_rr(message, r, rr, anomalies);
             if (rr.type == dns_type::soa && !t.has_soa) {
                 t.has_soa = true;
@@ -161,8 +175,8 @@ void read_response(const dns_message& message, dns_transaction& t, anomaly_set& 
         }
     }
     if (walker.error()) anomalies.add(*walker.error());
-    t.answers.resize(answers);
-    t.authority.resize(authority);
+    spares.trim(t.answers, answers);
+    spares.trim(t.authority, authority);
     t.rcode = rcode;
     t.outcome = classify(t);
     // Records the walk never reached cannot be classified: unless what was read already

@@ -27,10 +27,20 @@ void read_first_question(const dns_message& message, question_facts& out,
 void read_query_edns(const dns_message& message, dns_edns_facts& edns, bool& has_edns,
                      anomaly_set& anomalies);
 
+/// Record objects kept for reuse, so that filling records again and again does not allocate
+/// their strings again (at most `max_spare`).
+struct rr_spares {
+    static constexpr std::size_t max_spare = 256;
+    std::vector<dns_rr_text> records;
+    /// Shortens `v` to `count`, keeping the removed records.
+    void trim(std::vector<dns_rr_text>& v, std::size_t count);
+};
+
 /// Fills the response side of `t` from `message`: flags, the 12-bit RCODE, answer and
 /// authority records, the negative answer's SOA, the response's EDNS and the outcome.
 /// Every record is walked; malformed parts are recorded in `anomalies`.
-void read_response(const dns_message& message, dns_transaction& t, anomaly_set& anomalies);
+void read_response(const dns_message& message, dns_transaction& t, anomaly_set& anomalies,
+                   rr_spares& spares);
 
 /// DNS name equality in presentation form: ASCII letters compare case-insensitively
 /// (RFC 4343 3); escapes are produced identically for both sides, so they compare as text.

@@ -63,6 +63,7 @@ struct dns_tracker::impl {
     dns_transaction scratch;  // every record is built here, so its buffers are reused
     question_facts question;
     anomaly_set found;  // anomalies of the message being read
+    detail::rr_spares spares;
     tcp_stream_table streams;
     std::size_t tcp_buffered_bytes = 0;
     std::deque<held_truncated> held;
@@ -311,7 +312,7 @@ struct dns_tracker::impl {
         }
         t.response_frame = frame_number;
         t.response_ts_ns = ts_ns;
-        detail::read_response(m, t, found);
+        detail::read_response(m, t, found, spares);
         settle(t.anomalies, whole);
         if (transport == dns_transport::udp && t.tc && t.status == dns_status::answered) {
             ++counters.truncated;
@@ -345,12 +346,12 @@ struct dns_tracker::impl {
         t.anomalies = q.anomalies;
     }
 
-    static void clear_response_side(dns_transaction& t) {
+    void clear_response_side(dns_transaction& t) {
         t.rcode = 0;
         t.aa = t.tc = t.ra = t.ad = false;
         t.outcome = dns_outcome::none;
-        t.answers.clear();
-        t.authority.clear();
+        spares.trim(t.answers, 0);
+        spares.trim(t.authority, 0);
         t.has_soa = false;
         t.delegation.clear();
         t.response_frame = 0;
