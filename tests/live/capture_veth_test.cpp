@@ -164,5 +164,63 @@ TEST_F(CaptureVeth, AnyShowsInterfaceAndDirectionAndLoopbackOnce) {
         << text;
 }
 
+// -s, -Q and -p act on the live handle: checked from the capture files and from the kernel's
+// own promiscuity counter (`ip -d link`).
+TEST_F(CaptureVeth, SnaplenDirectionAndPromiscuousMode) {
+    PKTSCOPE_REQUIRE_ROOT();
+    auto server = start_pktscope(*server_ns, "echo-server --bind 10.77.0.2", dir.file("server.log"),
+                                 "listening on");
+    const std::string promiscuity = "ip -n " + server_ns->name() + " -d link show pks-s";
+    EXPECT_NE(run(promiscuity).output.find("promiscuity 0"), std::string::npos);
+    const std::string cut = dir.file("cut.pcap");
+    const std::string inbound = dir.file("in.pcap");
+    auto snap = start_capture(*server_ns, "-i pks-s -s 100 -w " + cut + " tcp port 6797",
+                              dir.file("snap.log"));
+    auto in = start_capture(*server_ns, "-i pks-s -p -Q in -w " + inbound + " tcp port 6797",
+                            dir.file("in.log"));
+    // One promiscuous handle (the -p one does not count).
+    EXPECT_NE(run(promiscuity).output.find("promiscuity 1"), std::string::npos)
+        << run(promiscuity).output;
+
+    const int port = echo("10.77.0.2", "--tcp", 2, 1000);
+    // The last packet of the conversation is the client's ACK of the server's FIN: wait until
+    // each capture printed a client ACK after the last FIN it sees.
+    const std::string client = "IP 10.77.0.1." + std::to_string(port) + " > 10.77.0.2.6797: ";
+    const std::string server_fin =
+        "IP 10.77.0.2.6797 > 10.77.0.1." + std::to_string(port) + ": Flags [F.]";
+    auto ack_after = [&](const std::string& log, const std::string& fin) {
+        return wait_until(
+            [&] {
+                const std::string text = read_file(log);
+                const std::size_t at = text.find(fin);
+                return at != std::string::npos &&
+                       text.find(client + "Flags [.]", at) != std::string::npos;
+            },
+            std::chrono::seconds(20));
+    };
+    EXPECT_TRUE(ack_after(dir.file("snap.log"), server_fin)) << read_file(dir.file("snap.log"));
+    EXPECT_TRUE(ack_after(dir.file("in.log"), client + "Flags [F.]"))
+        << read_file(dir.file("in.log"));
+    interrupt_and_wait(*snap, "sniff -s 100");
+    interrupt_and_wait(*in, "sniff -Q in");
+    EXPECT_NE(run(promiscuity).output.find("promiscuity 0"), std::string::npos);
+
+    // -s 100: the 1000-byte messages are cut to 100 captured bytes, wire length kept.
+    int cut_frames = 0;
+    for (const nlohmann::json& r : pktscope_packets(cut)) {
+        EXPECT_LE(r["caplen"].get<int>(), 100);
+        if (r["wirelen"].get<int>() > 100) {
+            ++cut_frames;
+            EXPECT_EQ(r["caplen"], 100);
+            EXPECT_EQ(r["wirelen"], 14 + 20 + 32 + 1000);  // Ethernet, IPv4, TCP with timestamps
+        }
+    }
+    EXPECT_EQ(cut_frames, 4);  // two messages, two echoes
+    // -Q in: only what reached pks-s from the client.
+    const std::vector<tshark_packet> received = tshark_packets(inbound);
+    EXPECT_GE(received.size(), 6U);
+    for (const tshark_packet& t : received) EXPECT_EQ(t.dport, 6797) << "frame " << t.frame;
+}
+
 }  // namespace
 }  // namespace pktscope::testing
