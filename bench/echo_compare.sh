@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Echo benchmark: messages/s and p50/p99 round-trip time of `pktscope echo-server` against
-# `socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:cat` and `ncat -l -k --exec /bin/cat`, for 1, 16
-# and 256 concurrent TCP clients with 64-byte and 16 KiB messages, in one run.
+# `socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:cat` (and the same with `nodelay`, "socat-nd")
+# and `ncat -l -k --exec /bin/cat`, for 1, 16 and 256 concurrent TCP clients with 64-byte and
+# 16 KiB messages, in one run.
 #
 # All three servers run in a private network namespace (only `lo`, nothing else on it) and
 # are driven by the same load generator, `pktscope echo-client --duration`, which verifies
@@ -51,24 +52,28 @@ spawn() {
 
 # Connections of 256 clients must not hit a descriptor limit in any server.
 ulimit -n 65536 2>/dev/null || true
-spawn "$pktscope" echo-server --port 7001 --max-clients 4096 >/dev/null 2>&1
+# Limits off: a 16 KiB flood passes the default 64 MiB per client within seconds.
+spawn "$pktscope" echo-server --port 7001 --max-clients 4096 --max-bytes 0 --idle-timeout-ms 0 >/dev/null 2>&1
 spawn socat TCP-LISTEN:7002,fork,reuseaddr,backlog=1024 EXEC:cat 2>/dev/null
+# The same with TCP_NODELAY: plain socat's large echoes end in a small segment that Nagle's
+# algorithm holds until the client's delayed ACK (~40 ms); this row shows socat without it.
+spawn socat TCP-LISTEN:7004,fork,reuseaddr,backlog=1024,nodelay EXEC:cat 2>/dev/null
 # ncat's default connection cap is 100; raise it so 256 clients are all served.
 spawn ncat -l -k -m 1024 --exec /bin/cat 127.0.0.1 7003 2>/dev/null
-for port in 7001 7002 7003; do
+for port in 7001 7002 7003 7004; do
   for _ in $(seq 50); do
     ip netns exec "$ns" ss -Htln "( sport = :$port )" | grep -q . && break
     sleep 0.1
   done
 done
 
-names=([7001]="pktscope" [7002]="socat" [7003]="ncat")
+names=([7001]="pktscope" [7002]="socat" [7003]="ncat" [7004]="socat-nd")
 echo "# echo benchmark: ${seconds}s per cell, load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, nice $nice_level"
 printf "%-8s %-8s %-9s %12s %10s %10s %8s %s\n" clients size server msgs/s p50_us p99_us vs_socat verified
 for c in $concurrency; do
   for s in $sizes; do
     declare -A rate=()
-    for port in 7002 7001 7003; do  # socat first: the others are compared with it
+    for port in 7002 7004 7001 7003; do  # socat first: the others are compared with it
       out="$(in_ns "$pktscope" echo-client 127.0.0.1 "$port" --concurrency "$c" --size "$s" \
                --duration "$seconds" --timeout-ms 10000 --json 2>/dev/null | tail -n 1)" || true
       mps="$(jq -r '.messages_per_second // 0' <<<"$out")"
