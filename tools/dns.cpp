@@ -92,6 +92,7 @@ int run_dns(const dns_options& o) {
     signal_watcher signals;
     pcap_source source = open_source(o.source);
     signals.attach(&source);
+    announce_capture(o.source, source);
     if (!o.user.empty()) drop_privileges(o.user);
 
     output_stream out(STDOUT_FILENO);

@@ -83,9 +83,7 @@ int run_sniff(const sniff_options& o) {
     signals.attach(&source);
     // As tcpdump does: says the capture is active (scripts wait for this line) and what it
     // records, on stderr so it never mixes into the packet output.
-    if (o.source.live())
-        std::fprintf(stderr, "pktscope: listening on %s, link-type %s, snapshot length %d bytes\n",
-                     o.source.interface.c_str(), linktype_name(source.linktype()).c_str(), source.snaplen());
+    announce_capture(o.source, source);
     route_annotator annotator(o.routes);  // read the tables while we may still open them
     if (!o.user.empty()) drop_privileges(o.user);  // after opening the handle, before files
 

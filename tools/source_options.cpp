@@ -1,5 +1,7 @@
 #include "source_options.hpp"
 
+#include <cstdio>
+
 namespace pktscope::tools {
 
 std::string source_options::filter() const {
@@ -49,6 +51,12 @@ pcap_source open_source(const source_options& o) {
     live.immediate = !o.no_immediate;
     live.direction = o.direction;
     return pcap_source::open_live(live, o.filter());
+}
+
+void announce_capture(const source_options& o, const pcap_source& source) {
+    if (!o.live()) return;
+    std::fprintf(stderr, "pktscope: listening on %s, link-type %s, snapshot length %d bytes\n",
+                 o.interface.c_str(), linktype_name(source.linktype()).c_str(), source.snaplen());
 }
 
 }  // namespace pktscope::tools

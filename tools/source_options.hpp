@@ -34,4 +34,9 @@ void add_source_options(CLI::App* cmd, source_options& options);
 /// "give -r FILE or -i INTERFACE" when neither or both were given).
 pcap_source open_source(const source_options& options);
 
+/// For a live capture, says on stderr that it is active and what it records, as tcpdump does
+/// ("listening on eth0, link-type EN10MB, snapshot length 262144 bytes"; scripts wait for
+/// this line). Nothing for a file.
+void announce_capture(const source_options& options, const pcap_source& source);
+
 }  // namespace pktscope::tools

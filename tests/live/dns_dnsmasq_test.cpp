@@ -361,3 +361,74 @@ TEST_F(DnsDnsmasqLive, PairingAndLatencyEqualTsharkOnTheSameCapture) {
 
 }  // namespace
 }  // namespace pktscope::testing
+
+namespace pktscope::testing {
+namespace {
+
+// `pktscope dns -i` itself: records appear while the capture runs (an unanswered query is
+// reported once --timeout has passed on an idle interface, before the capture ends), and
+// SIGINT ends it cleanly with the closing records.
+TEST(DnsLiveCapture, RecordsWhileCapturingAndCleanStop) {
+    PKTSCOPE_REQUIRE_ROOT();
+    temp_dir dir;
+    netns client("dlc"), server("dls");
+    make_veth(client, "c0", "10.55.1.1/24", server, "s0", "10.55.1.2/24");
+    client.run("ip neigh add 10.55.1.99 lladdr 02:00:00:00:55:99 dev c0 nud permanent");
+    background_process dnsmasq(
+        server.exec_prefix() +
+            "dnsmasq --no-daemon --conf-file=/dev/null --no-resolv --no-hosts "
+            "--bind-interfaces --listen-address=10.55.1.2 --auth-server=ns.pks.test,s0 "
+            "--auth-zone=pks.test,10.55.1.0/24 --host-record=www.pks.test,10.55.1.80 "
+            "--log-facility=/dev/null",
+        dir.file("dnsmasq.log"));
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return client.run("dig +tries=1 +time=1 @10.55.1.2 www.pks.test A +short").output ==
+                   "10.55.1.80\n";
+        },
+        std::chrono::seconds(10)));
+    const std::string out = dir.file("dns.jsonl");
+    background_process dns(client.exec_prefix() + "sh -c 'exec " + pktscope_binary() +
+                           " dns -i c0 --json --timeout 1 > " + out + " 2> " + dir.file("dns.err") +
+                           "'");
+    ASSERT_TRUE(wait_until(
+        [&] { return read_file(dir.file("dns.err")).find("listening on") != std::string::npos; },
+        std::chrono::seconds(10)))
+        << read_file(dir.file("dns.err"));
+    const command_result answered = client.run("dig +tries=1 +time=2 @10.55.1.2 www.pks.test A");
+    const dig_result d = parse_dig(answered.output);
+    client.run("dig +tries=1 +time=1 @10.55.1.99 lost.pks.test A");
+    // Both records appear while the capture still runs: the answer at once, the unanswered
+    // query after the 1 s timeout of an otherwise idle interface.
+    const bool both = wait_until(
+        [&] {
+            const std::string text = read_file(out);
+            return text.find("\"qname\":\"www.pks.test\"") != std::string::npos &&
+                   text.find("\"status\":\"unanswered\"") != std::string::npos;
+        },
+        std::chrono::seconds(15));
+    EXPECT_TRUE(both) << read_file(out);
+    dns.signal(SIGINT);
+    EXPECT_EQ(dns.wait(std::chrono::seconds(10)), 0) << read_file(dir.file("dns.err"));
+    std::size_t answered_records = 0, unanswered_records = 0;
+    bool summary = false;
+    for (const json& j : parse_json_lines(read_file(out))) {
+        if (j["type"] == "dns_transaction" && j["status"] == "answered") {
+            ++answered_records;
+            ASSERT_FALSE(d.received.empty());
+            EXPECT_EQ(j["id"], d.received[0].id);
+            EXPECT_EQ(j["answers"][0]["data"], "10.55.1.80");
+        }
+        if (j["type"] == "dns_transaction" && j["status"] == "unanswered") {
+            ++unanswered_records;
+            EXPECT_EQ(j["server_ip"], "10.55.1.99");
+        }
+        if (j["type"] == "summary") summary = true;
+    }
+    EXPECT_EQ(answered_records, 1u);
+    EXPECT_EQ(unanswered_records, 1u);
+    EXPECT_TRUE(summary) << "the closing records after SIGINT";
+}
+
+}  // namespace
+}  // namespace pktscope::testing
