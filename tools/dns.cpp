@@ -126,6 +126,15 @@ int run_dns(const dns_options& o) {
     try {
         while (!signals.stop_requested() &&
                (o.source.count == 0 || summary.packets < o.source.count)) {
+            if (signals.take_stats_request()) {
+                // SIGUSR1: the counters so far on stderr, as sniff prints its statistics.
+                fmt::memory_buffer text;
+                render_dns_summary_text(text, tracker.counters(),
+                                        chains ? &chains->counters() : nullptr);
+                summary.stats = source.stats();
+                render_summary_text(text, summary);
+                std::fwrite(text.data(), 1, text.size(), stderr);
+            }
             if (!source.next(f)) {
                 if (live && !signals.stop_requested()) continue;  // a SIGUSR1 wake-up
                 break;
