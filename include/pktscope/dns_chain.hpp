@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
@@ -66,7 +67,9 @@ class dns_chain_builder {
         bool done = false;       ///< reported (as a chain, or as a step of one)
     };
     void build_chain(held_record& client);
-    bool claimed_earlier(const held_record& client, const held_record& step) const;
+    bool claimed_earlier(const held_record& client, const held_record& step);
+    held_record* held_at(std::uint64_t sequence);
+    void drop_front();
     void pop_front_reported(std::int64_t now_ns, bool force);
     static std::int64_t completion_ns(const dns_transaction& t, std::int64_t timeout_ns) noexcept;
 
@@ -78,6 +81,10 @@ class dns_chain_builder {
     std::deque<std::uint64_t> candidates_;  // sequence numbers, in arrival order
     std::uint64_t next_sequence_ = 0;
     std::set<ip_address> resolvers_;  // servers that were seen resolving upstream
+    // Held queries (sequence numbers, ascending) by client address, and those sent without
+    // RD (iterative): where build_chain() looks for steps instead of scanning everything.
+    std::map<ip_address, std::deque<std::uint64_t>> by_client_;
+    std::deque<std::uint64_t> iterative_;
     std::int64_t now_ns_ = INT64_MIN;
     dns_chain chain_;  // reused
     dns_chain_counters counters_;

@@ -55,6 +55,10 @@ void dns_chain_builder::add(const dns_transaction& t) {
     r.sequence = next_sequence_++;
     r.candidate = t.status != dns_status::unsolicited && t.rd && t.has_question;
     if (r.candidate) candidates_.push_back(r.sequence);
+    if (t.query_frame != 0 && t.has_question) {
+        by_client_[t.client.address].push_back(r.sequence);
+        if (!t.rd) iterative_.push_back(r.sequence);
+    }
     if (held_.size() > max_held_) {
         // Too many records waiting: the oldest is reported as it stands.
         ++counters_.evictions;
@@ -65,8 +69,26 @@ void dns_chain_builder::add(const dns_transaction& t) {
             else
                 on_single_(front.transaction);
         }
-        held_.pop_front();
+        drop_front();
     }
+}
+
+dns_chain_builder::held_record* dns_chain_builder::held_at(std::uint64_t sequence) {
+    if (held_.empty() || sequence < held_.front().sequence) return nullptr;
+    const std::uint64_t index = sequence - held_.front().sequence;
+    return index < held_.size() ? &held_[static_cast<std::size_t>(index)] : nullptr;
+}
+
+void dns_chain_builder::drop_front() {
+    const held_record& r = held_.front();
+    // Sequences only grow, so the front record is at the front of its index lists too.
+    if (const auto it = by_client_.find(r.transaction.client.address);
+        it != by_client_.end() && !it->second.empty() && it->second.front() == r.sequence) {
+        it->second.pop_front();
+        if (it->second.empty()) by_client_.erase(it);
+    }
+    if (!iterative_.empty() && iterative_.front() == r.sequence) iterative_.pop_front();
+    held_.pop_front();
 }
 
 void dns_chain_builder::advance(std::int64_t now_ns) {
@@ -115,17 +137,22 @@ void dns_chain_builder::pop_front_reported(std::int64_t now_ns, bool force) {
                 on_single_(t);
             }
         }
-        held_.pop_front();
+        drop_front();
     }
 }
 
-bool dns_chain_builder::claimed_earlier(const held_record& client, const held_record& step) const {
+bool dns_chain_builder::claimed_earlier(const held_record& client, const held_record& step) {
     // Without the resolver's own address to go by, an upstream query goes to the client
     // query that was open first among those it could serve (resolvers work in arrival order).
+    // Looked for among the next client queries to be reported, a bounded number of them.
+    constexpr std::size_t max_examined = 4096;
     const dns_transaction& u = step.transaction;
-    for (const held_record& other : held_) {
-        if (&other == &client || other.done || !other.candidate) continue;
-        const dns_transaction& c = other.transaction;
+    std::size_t examined = 0;
+    for (const std::uint64_t sequence : candidates_) {
+        if (++examined > max_examined) break;
+        const held_record* other = held_at(sequence);
+        if (other == nullptr || other == &client || other->done) continue;
+        const dns_transaction& c = other->transaction;
         if (c.query_ts_ns >= client.transaction.query_ts_ns) continue;
         if (u.query_ts_ns < c.query_ts_ns || u.query_ts_ns > completion_ns(c, timeout_ns_))
             continue;
@@ -139,28 +166,43 @@ void dns_chain_builder::build_chain(held_record& client) {
     const dns_transaction& c = client.transaction;
     const std::int64_t opened = c.query_ts_ns;
     const std::int64_t closed = completion_ns(c, timeout_ns_);
-    std::vector<held_record*> sent_meanwhile;
-    for (held_record& r : held_) {
-        const dns_transaction& t = r.transaction;
-        if (r.done || &r == &client || t.query_frame == 0 || !t.has_question) continue;
-        if (t.query_ts_ns < opened || t.query_ts_ns > closed) continue;
-        const bool from_server = t.client.address == c.server.address;
-        // An iterative query from another of the resolver's addresses (not the client's,
-        // not to the same server): kept only if its name turns out related below.
-        const bool from_elsewhere = !t.rd && !(t.client.address == c.client.address) &&
-                                    !(t.server.address == c.server.address);
-        if (from_server || (from_elsewhere && !claimed_earlier(client, r)))
-            sent_meanwhile.push_back(&r);
+    struct possible_step {
+        held_record* record;
+        bool from_elsewhere;
+    };
+    std::vector<possible_step> sent_meanwhile;
+    auto sent_while_open = [&](const held_record* r) {
+        return r != nullptr && !r->done && r != &client && r->transaction.query_ts_ns >= opened &&
+               r->transaction.query_ts_ns <= closed;
+    };
+    // Queries from the queried server's own address.
+    if (const auto it = by_client_.find(c.server.address); it != by_client_.end())
+        for (const std::uint64_t sequence : it->second)
+            if (held_record* r = held_at(sequence); sent_while_open(r))
+                sent_meanwhile.push_back({r, false});
+    // Iterative queries from another of the resolver's addresses (not the client's, not to
+    // the same server): kept only if related and no earlier client query claims them.
+    for (const std::uint64_t sequence : iterative_) {
+        held_record* r = held_at(sequence);
+        if (!sent_while_open(r)) continue;
+        const dns_transaction& t = r->transaction;
+        if (t.client.address == c.server.address || t.client.address == c.client.address ||
+            t.server.address == c.server.address)
+            continue;
+        sent_meanwhile.push_back({r, true});
     }
     std::stable_sort(sent_meanwhile.begin(), sent_meanwhile.end(),
-                     [](const held_record* a, const held_record* b) {
-                         return a->transaction.query_ts_ns < b->transaction.query_ts_ns;
+                     [](const possible_step& a, const possible_step& b) {
+                         return a.record->transaction.query_ts_ns <
+                                b.record->transaction.query_ts_ns;
                      });
     chain_.client = c;
     chain_.steps.clear();
     std::vector<std::string> interest{c.qname};
-    for (held_record* r : sent_meanwhile) {
+    for (const possible_step& p : sent_meanwhile) {
+        held_record* r = p.record;
         if (!related(r->transaction.qname, interest)) continue;
+        if (p.from_elsewhere && claimed_earlier(client, *r)) continue;
         r->done = true;
         chain_.steps.push_back(r->transaction);
         learn_names(r->transaction, interest);
