@@ -135,7 +135,7 @@ void print_row(const char* family, const row& r) {
                 r.batch_uniform, r.batch_skewed, r.covering);
 }
 
-void print_ratio(const char* family, const row& ours, const row& theirs) {
+[[maybe_unused]] void print_ratio(const char* family, const row& ours, const row& theirs) {
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
     std::printf("%-5s %-22s %7.3fx %8.3fx %9.2fx %9.2fx %9.2fx %9.2fx\n", family,
                 "ratio pktscope/DPDK", ratio(ours.build_s, theirs.build_s),
@@ -345,10 +345,10 @@ int main(int argc, char** argv) {
     // EAL first, and DPDK's tables allocated right away: in this process, later rte_malloc
     // calls of --no-huge memory failed (ENOMEM with the heap nearly free) once the C heap had
     // grown; rte_lpm_add and rte_lpm6_add allocate nothing, so creating early is enough.
+#ifdef PKTSCOPE_HAVE_DPDK
     rte_lpm* lpm4_table = nullptr;
     rte_lpm6* lpm6_table = nullptr;
     double lpm4_mib = 0, lpm6_mib = 0;
-#ifdef PKTSCOPE_HAVE_DPDK
     if (use_dpdk) {
         static const char* eal_args[] = {
             "route_lookup_bench", "--no-huge",   "--no-pci",     "-l", "0", "-m", "2048",
