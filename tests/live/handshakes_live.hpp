@@ -223,31 +223,21 @@ class capture {
   public:
     capture(const netns& ns, const std::string& ifname, const std::string& file,
             const netns& probe_ns, const std::string& probe_ip)
-        : file_(file), log_(file + ".log") {
+        : file_(file), log_(file + ".log"), probe_ns_(&probe_ns), probe_ip_(probe_ip) {
         process_ = std::make_unique<background_process>(ns.exec_prefix() + pktscope_binary() +
                                                             " sniff -i " + ifname + " -w " + file_ +
                                                             " 'tcp or udp port 9'",
                                                         log_);
-        const bool ready = wait_until(
-            [&] {
-                netns_child probe(probe_ns, [&]() -> int {
-                    socklen_t length = 0;
-                    const sockaddr_storage a = address_of(probe_ip, 9, length);
-                    const int fd = ::socket(a.ss_family, SOCK_DGRAM, 0);
-                    ::sendto(fd, "p", 1, 0, reinterpret_cast<const sockaddr*>(&a), length);
-                    return 0;
-                });
-                probe.wait(std::chrono::milliseconds(2000));
-                ::usleep(50'000);
-                return read_file(log_).find("UDP") != std::string::npos;
-            },
-            std::chrono::milliseconds(10000));
-        if (!ready)
+        if (!wait_for_probe())
             ADD_FAILURE() << "capture on " << ifname << " did not start: " << read_file(log_);
     }
-    /// Stops the capture (SIGINT: sniff flushes the file) and waits for it.
+    /// Stops the capture (SIGINT: sniff flushes the file) and waits for it. A last probe is sent
+    /// first and awaited in sniff's output, so that packets sent before it (the traffic under
+    /// test) have left the kernel's buffer: on a loaded machine a bare SIGINT lost the last
+    /// segments of a connection.
     void stop() {
         if (!process_) return;
+        if (!wait_for_probe()) ADD_FAILURE() << "the closing probe was not captured";
         process_->signal(SIGINT);
         if (process_->wait(std::chrono::milliseconds(5000)) != 0)
             ADD_FAILURE() << "sniff did not end cleanly: " << read_file(log_);
@@ -257,8 +247,38 @@ class capture {
     const std::string& file() const { return file_; }
 
   private:
+    /// Sends UDP probes to port 9 of the probe address until sniff prints one more UDP line
+    /// than before (at most 10 s).
+    bool wait_for_probe() {
+        const auto udp_lines = [&] {
+            const std::string text = read_file(log_);
+            std::size_t count = 0;
+            for (std::size_t at = text.find("UDP"); at != std::string::npos;
+                 at = text.find("UDP", at + 1))
+                ++count;
+            return count;
+        };
+        const std::size_t before = udp_lines();
+        return wait_until(
+            [&] {
+                netns_child probe(*probe_ns_, [&]() -> int {
+                    socklen_t length = 0;
+                    const sockaddr_storage a = address_of(probe_ip_, 9, length);
+                    const int fd = ::socket(a.ss_family, SOCK_DGRAM, 0);
+                    ::sendto(fd, "p", 1, 0, reinterpret_cast<const sockaddr*>(&a), length);
+                    return 0;
+                });
+                probe.wait(std::chrono::milliseconds(2000));
+                ::usleep(50'000);
+                return udp_lines() > before;
+            },
+            std::chrono::milliseconds(10000));
+    }
+
     std::string file_;
     std::string log_;
+    const netns* probe_ns_;
+    std::string probe_ip_;
     std::unique_ptr<background_process> process_;
 };
 
