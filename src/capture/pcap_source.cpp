@@ -160,7 +160,13 @@ bool pcap_source::next(frame& out) {
     timed_out_ = false;
     const int rc = pcap_next_ex(handle_, &header, &data);
     if (rc == 1) {
-        out.ts_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
+        // A pcap record's seconds are an unsigned 32-bit count (draft-ietf-opsawg-pcap,
+        // "Packet Record"), but libpcap 1.10 passes them through a signed 32-bit field, so
+        // dates from 2038 to 2106 arrive negative; from a file, a negative value is that
+        // unsigned one (tshark reads them so too). pcapng's 64-bit times are never negative.
+        std::int64_t seconds = static_cast<std::int64_t>(header->ts.tv_sec);
+        if (seconds < 0 && file_ != nullptr) seconds += std::int64_t{1} << 32;
+        out.ts_ns = seconds * 1'000'000'000 +
                     static_cast<std::int64_t>(header->ts.tv_usec) * ns_per_tick_;
         out.caplen = header->caplen;
         out.wirelen = header->len;

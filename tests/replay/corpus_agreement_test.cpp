@@ -116,12 +116,6 @@ std::optional<bool> rule_holds(std::string_view rule, const rule_input& in) {
         const auto theirs = number(in.their_caplen);
         return theirs && in.f.caplen < *theirs;
     }
-    // libpcap reads the 32-bit seconds of a pcap record as signed; tshark as unsigned.
-    if (name == "libpcap_signed_seconds") {
-        if (in.f.ts_ns >= 0) return false;
-        const std::int64_t shifted = in.f.ts_ns + (std::int64_t{1} << 32) * 1'000'000'000;
-        return detail::epoch_text(shifted) == in.d.theirs;
-    }
     // The record's sub-second field is out of range: tshark prints it as is (10 digits or a
     // minus sign), or, for a field of 2^31 or more microseconds, drops it where libpcap reads
     // it as a negative number (ours is then exactly 2^31 us earlier).
