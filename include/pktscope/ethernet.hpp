@@ -26,6 +26,12 @@ class ethernet_view {
 public:
     static constexpr std::size_t header_length = 14;
 
+    ethernet_view() noexcept = default;
+    /// The view of `bytes` without parse()'s checks, for building it in place (e.g.
+    /// `optional::emplace`) once parse() has accepted the same bytes. Every accessor stays
+    /// bounds-checked (out of range reads give 0), so even unchecked bytes are read safely.
+    explicit ethernet_view(byte_span bytes) noexcept : bytes_(clamp_subspan(bytes, 0, header_length)) {}
+
     /// Needs 14 bytes; else truncated_link_header.
     static result<ethernet_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < header_length) return anomaly::truncated_link_header;

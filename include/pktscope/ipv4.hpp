@@ -16,6 +16,12 @@ class ipv4_view {
 public:
     static constexpr std::size_t min_header_length = 20;
 
+    ipv4_view() noexcept = default;
+    /// The view of `bytes` without parse()'s checks, for building it in place (e.g.
+    /// `optional::emplace`) once parse() has accepted the same bytes. Every accessor stays
+    /// bounds-checked (out of range reads give 0), so even unchecked bytes are read safely.
+    explicit ipv4_view(byte_span bytes) noexcept : bytes_(bytes) {}
+
     /// `bytes` starts at the IP header and runs to the end of the capture.
     /// Errors: truncated_ipv4_header (< 20 bytes), bad_ipv4_version.
     static result<ipv4_view> parse(byte_span bytes) noexcept {

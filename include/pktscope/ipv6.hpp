@@ -17,6 +17,12 @@ class ipv6_view {
 public:
     static constexpr std::size_t header_length = 40;
 
+    ipv6_view() noexcept = default;
+    /// The view of `bytes` without parse()'s checks, for building it in place (e.g.
+    /// `optional::emplace`) once parse() has accepted the same bytes. Every accessor stays
+    /// bounds-checked (out of range reads give 0), so even unchecked bytes are read safely.
+    explicit ipv6_view(byte_span bytes) noexcept : bytes_(bytes) {}
+
     /// `bytes` starts at the header and runs to the end of the capture.
     /// Errors: truncated_ipv6_header (< 40 bytes), bad_ipv6_version.
     static result<ipv6_view> parse(byte_span bytes) noexcept {

@@ -51,6 +51,12 @@ class tcp_view {
 public:
     static constexpr std::size_t min_header_length = 20;
 
+    tcp_view() noexcept = default;
+    /// The view of `bytes` without parse()'s checks, for building it in place (e.g.
+    /// `optional::emplace`) once parse() has accepted the same bytes. Every accessor stays
+    /// bounds-checked (out of range reads give 0), so even unchecked bytes are read safely.
+    explicit tcp_view(byte_span bytes) noexcept : bytes_(bytes) {}
+
     /// Errors: truncated_tcp_header (< 20 bytes).
     static result<tcp_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < min_header_length) return anomaly::truncated_tcp_header;

@@ -13,6 +13,12 @@ class udp_view {
 public:
     static constexpr std::size_t header_length = 8;
 
+    udp_view() noexcept = default;
+    /// The view of `bytes` without parse()'s checks, for building it in place (e.g.
+    /// `optional::emplace`) once parse() has accepted the same bytes. Every accessor stays
+    /// bounds-checked (out of range reads give 0), so even unchecked bytes are read safely.
+    explicit udp_view(byte_span bytes) noexcept : bytes_(bytes) {}
+
     /// Errors: truncated_udp_header (< 8 bytes).
     static result<udp_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < header_length) return anomaly::truncated_udp_header;

@@ -28,20 +28,6 @@ char* put_hex16(char* out, unsigned value) noexcept {
 
 }  // namespace
 
-mac_address load_mac(byte_span bytes, std::size_t offset) noexcept {
-    mac_address m;
-    if (has_bytes(bytes, offset, 6))
-        for (std::size_t i = 0; i < 6; ++i) m.octets[i] = static_cast<std::uint8_t>(bytes[offset + i]);
-    return m;
-}
-
-ipv6_address load_ipv6(byte_span bytes, std::size_t offset) noexcept {
-    ipv6_address a;
-    if (has_bytes(bytes, offset, 16))
-        for (std::size_t i = 0; i < 16; ++i) a.octets[i] = static_cast<std::uint8_t>(bytes[offset + i]);
-    return a;
-}
-
 char* format_to(char* out, mac_address address) noexcept {
     for (std::size_t i = 0; i < 6; ++i) {
         if (i != 0) *out++ = ':';
