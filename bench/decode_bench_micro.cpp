@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include <benchmark/benchmark.h>
@@ -62,11 +63,16 @@ void libtins_loop(benchmark::State& state, const packet_corpus& corpus) {
 }
 
 // libpcap's floor: pcap_next_ex over the whole file, touching nothing. `fopen_1mib` opens the
-// FILE ourselves with a 1 MiB stdio buffer (as pcap_source does) instead of pcap_open_offline.
+// FILE ourselves with a page-aligned 1 MiB stdio buffer (as pcap_source does) instead of
+// pcap_open_offline.
 void pcap_read_loop(benchmark::State& state, const std::string& path, bool fopen_1mib) {
     std::uint64_t packets = 0;
     constexpr std::size_t buffer_bytes = 1 << 20;
-    const auto buffer = std::make_unique<char[]>(buffer_bytes);
+    struct free_deleter {
+        void operator()(char* p) const noexcept { std::free(p); }
+    };
+    const std::unique_ptr<char, free_deleter> buffer(
+        static_cast<char*>(std::aligned_alloc(4096, buffer_bytes)));
     for (auto _ : state) {
         char errbuf[PCAP_ERRBUF_SIZE] = {};
         pcap_t* handle = nullptr;

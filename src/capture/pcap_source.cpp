@@ -8,11 +8,10 @@
 #include <utility>
 
 #include "pktscope/capture.hpp"
+#include "stdio_buffer.hpp"
 
 namespace pktscope {
 namespace {
-
-constexpr std::size_t file_buffer_bytes = 1 << 20;
 
 // The running program's path, so the setcap advice can be pasted as is.
 std::string own_program_path() {
@@ -59,9 +58,8 @@ pcap_source pcap_source::open_file(const std::string& path, const std::string& f
     src.file_size_ = static_cast<std::uint64_t>(st.st_size);
     src.file_ = std::fopen(path.c_str(), "rb");
     if (src.file_ == nullptr) throw capture_error("cannot read " + path + ": " + std::strerror(errno));
-    // libpcap reads through stdio; a large buffer doubles file throughput.
-    src.file_buffer_ = std::make_unique<char[]>(file_buffer_bytes);
-    std::setvbuf(src.file_, src.file_buffer_.get(), _IOFBF, file_buffer_bytes);
+    // libpcap reads through stdio; a large aligned buffer doubles file throughput.
+    src.file_buffer_ = detail::set_capture_file_buffer(src.file_);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     src.handle_ = pcap_fopen_offline_with_tstamp_precision(src.file_, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (src.handle_ == nullptr) {

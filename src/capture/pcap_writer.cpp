@@ -7,11 +7,9 @@
 #include <utility>
 
 #include "pktscope/capture.hpp"
+#include "stdio_buffer.hpp"
 
 namespace pktscope {
-namespace {
-constexpr std::size_t buffer_bytes = 1 << 20;
-}  // namespace
 
 pcap_writer::pcap_writer(const std::string& path, int linktype, int snaplen) : path_(path) {
     // A dead handle with nanosecond precision makes pcap_dump_open write the 0xa1b23c4d magic.
@@ -22,8 +20,7 @@ pcap_writer::pcap_writer(const std::string& path, int linktype, int snaplen) : p
     } else if (std::FILE* file = std::fopen(path.c_str(), "wb")) {
         // A 1 MiB stdio buffer: a live flood of small packets costs one write() per MiB
         // instead of one per 4 KiB (fewer syscalls on the capture thread, fewer drops).
-        buffer_ = std::make_unique<char[]>(buffer_bytes);
-        std::setvbuf(file, buffer_.get(), _IOFBF, buffer_bytes);
+        buffer_ = detail::set_capture_file_buffer(file);
         dumper_ = pcap_dump_fopen(dead_, file);  // pcap_dump_close() closes `file`
         if (dumper_ == nullptr) std::fclose(file);
     } else {
