@@ -3,7 +3,6 @@
 #include <pcap/pcap.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 
 #include <benchmark/benchmark.h>
@@ -11,6 +10,7 @@
 #include "decode_bench_alloc.hpp"
 #include "decode_bench_fields.hpp"
 #include "pktscope/decode.hpp"
+#include "stdio_buffer.hpp"
 
 namespace pktscope::bench {
 namespace {
@@ -67,19 +67,14 @@ void libtins_loop(benchmark::State& state, const packet_corpus& corpus) {
 // pcap_open_offline.
 void pcap_read_loop(benchmark::State& state, const std::string& path, bool fopen_1mib) {
     std::uint64_t packets = 0;
-    constexpr std::size_t buffer_bytes = 1 << 20;
-    struct free_deleter {
-        void operator()(char* p) const noexcept { std::free(p); }
-    };
-    const std::unique_ptr<char, free_deleter> buffer(
-        static_cast<char*>(std::aligned_alloc(4096, buffer_bytes)));
+    std::unique_ptr<char[]> buffer;  // the FILE's stdio buffer; pcap_close() closes the FILE
     for (auto _ : state) {
         char errbuf[PCAP_ERRBUF_SIZE] = {};
         pcap_t* handle = nullptr;
         if (fopen_1mib) {
             std::FILE* file = std::fopen(path.c_str(), "rb");
             if (file == nullptr) return state.SkipWithError("cannot open the capture");
-            std::setvbuf(file, buffer.get(), _IOFBF, buffer_bytes);
+            buffer = pktscope::detail::set_capture_file_buffer(file);
             handle =
                 pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
         } else {

@@ -135,7 +135,8 @@ void print_row(const char* family, const row& r) {
                 r.batch_uniform, r.batch_skewed, r.covering);
 }
 
-[[maybe_unused]] void print_ratio(const char* family, const row& ours, const row& theirs) {
+#ifdef PKTSCOPE_HAVE_DPDK
+void print_ratio(const char* family, const row& ours, const row& theirs) {
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
     std::printf("%-5s %-22s %7.3fx %8.3fx %9.2fx %9.2fx %9.2fx %9.2fx\n", family,
                 "ratio pktscope/DPDK", ratio(ours.build_s, theirs.build_s),
@@ -145,6 +146,7 @@ void print_row(const char* family, const row& r) {
                 ratio(ours.batch_uniform, theirs.batch_uniform),
                 ratio(ours.batch_skewed, theirs.batch_skewed));
 }
+#endif
 
 volatile std::uint64_t sink;
 

@@ -35,9 +35,7 @@ public:
     /// Needs 14 bytes; else truncated_link_header.
     static result<ethernet_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < header_length) return anomaly::truncated_link_header;
-        ethernet_view v;
-        v.bytes_ = bytes.first(header_length);
-        return v;
+        return ethernet_view(bytes);
     }
 
     mac_address destination() const noexcept { return load_mac(bytes_, 0); }

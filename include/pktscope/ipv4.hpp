@@ -27,9 +27,7 @@ public:
     static result<ipv4_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < min_header_length) return anomaly::truncated_ipv4_header;
         if ((load_u8(bytes, 0) >> 4) != 4) return anomaly::bad_ipv4_version;
-        ipv4_view v;
-        v.bytes_ = bytes;
-        return v;
+        return ipv4_view(bytes);
     }
 
     std::uint8_t version() const noexcept { return static_cast<std::uint8_t>(load_u8(bytes_, 0) >> 4); }

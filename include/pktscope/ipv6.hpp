@@ -28,9 +28,7 @@ public:
     static result<ipv6_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < header_length) return anomaly::truncated_ipv6_header;
         if ((load_u8(bytes, 0) >> 4) != 6) return anomaly::bad_ipv6_version;
-        ipv6_view v;
-        v.bytes_ = bytes;
-        return v;
+        return ipv6_view(bytes);
     }
 
     std::uint8_t version() const noexcept { return static_cast<std::uint8_t>(load_u8(bytes_, 0) >> 4); }

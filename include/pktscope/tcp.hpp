@@ -60,9 +60,7 @@ public:
     /// Errors: truncated_tcp_header (< 20 bytes).
     static result<tcp_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < min_header_length) return anomaly::truncated_tcp_header;
-        tcp_view v;
-        v.bytes_ = bytes;
-        return v;
+        return tcp_view(bytes);
     }
 
     std::uint16_t source_port() const noexcept { return load_be16(bytes_, 0); }

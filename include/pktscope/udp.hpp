@@ -22,9 +22,7 @@ public:
     /// Errors: truncated_udp_header (< 8 bytes).
     static result<udp_view> parse(byte_span bytes) noexcept {
         if (bytes.size() < header_length) return anomaly::truncated_udp_header;
-        udp_view v;
-        v.bytes_ = bytes;
-        return v;
+        return udp_view(bytes);
     }
 
     std::uint16_t source_port() const noexcept { return load_be16(bytes_, 0); }
